@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by services only and never changed."""
+
+    list_display = ("id", "at", "actor_label", "department", "action", "object_type", "object_id")
+    list_filter = ("action", "department", "object_type")
+    search_fields = ("actor_label", "action", "object_type", "object_id")
+    list_select_related = ("department",)
+    date_hierarchy = "at"
+    ordering = ("-id",)
+    actions = None
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("id", "at", "actor", "actor_label", "department", "action")}),
+        (_("Object"), {"fields": ("object_type", "object_id", "details")}),
+        (_("Chain"), {"fields": ("prev_hash", "hash")}),
+    )
+    readonly_fields = (
+        "id",
+        "at",
+        "actor",
+        "actor_label",
+        "department",
+        "action",
+        "object_type",
+        "object_id",
+        "details",
+        "prev_hash",
+        "hash",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

@@ -1,0 +1,325 @@
+"""Writing to and checking the audit trail (R20).
+
+Every other app records its actions here, inside the transaction that makes the change, so
+the change and its audit event are committed or rolled back together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models, transaction
+from django.utils import timezone
+
+from audit.models import (
+    CHAIN_HEAD_PK,
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditEvent,
+    canonical_time,
+    normalize_details,
+)
+from organizations.models import Department
+from organizations.scoping import Actor
+
+SYSTEM_LABEL = "system"
+ANONYMOUS_LABEL = "anonymous"
+API_LABEL_PREFIX = "api:"
+BULK_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of an ``audit_record_many`` call: what was acted on, and how.
+
+    ``department`` overrides the call's department for this one event (e.g. an auto-claim
+    sweep records each push against its own receiving department).
+    """
+
+    object_type: str
+    object_id: str | int
+    details: Mapping[str, Any] = field(default_factory=dict)
+    department: Department | None = None
+
+    @classmethod
+    def for_object(
+        cls,
+        obj: models.Model,
+        *,
+        details: Mapping[str, Any] | None = None,
+        department: Department | None = None,
+    ) -> AuditEntry:
+        object_type, object_id = _object_key(obj)
+        return cls(object_type, object_id, details or {}, department)
+
+
+@dataclass(frozen=True)
+class _Actor:
+    user_id: Any
+    label: str
+    department_id: int | None
+
+
+def _resolve_actor(actor: object | None) -> _Actor:
+    if actor is None:
+        return _Actor(None, SYSTEM_LABEL, None)
+    if isinstance(actor, Actor):
+        # organizations.scoping.Actor: a staff user or an API client on behalf of a department.
+        user = actor.user if actor.api_client is None else None
+        department_id = actor.department.pk if actor.department is not None else None
+        return _Actor(user.pk if user is not None else None, actor.label, department_id)
+    if isinstance(actor, AbstractBaseUser):
+        try:
+            department_id = actor.membership.department_id  # type: ignore[attr-defined]
+        except (AttributeError, ObjectDoesNotExist):
+            department_id = None
+        return _Actor(actor.pk, actor.get_username(), department_id)
+    client = getattr(actor, "api_client", None)  # ApiClientPrincipal, i.e. request.user
+    if client is not None:
+        return _resolve_actor(client)
+    if getattr(actor, "is_anonymous", False):
+        return _Actor(None, ANONYMOUS_LABEL, None)
+    if hasattr(actor, "name") and hasattr(actor, "department"):
+        # An API client (organizations.ApiClient) acting for its department; department_id
+        # when it is a model instance, to spare a query.
+        department_id = getattr(actor, "department_id", None)
+        if department_id is None and actor.department is not None:
+            department_id = actor.department.pk
+        return _Actor(None, f"{API_LABEL_PREFIX}{actor.name}", department_id)
+    raise TypeError(f"Cannot record an audit event for actor {actor!r}.")
+
+
+def _object_key(obj: models.Model) -> tuple[str, str]:
+    if obj.pk is None:
+        raise ValueError("Cannot audit an unsaved object.")
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _event_time(at: datetime.datetime | None) -> datetime.datetime:
+    at = timezone.now() if at is None else at
+    canonical_time(at)  # refuses naive times before anything is written
+    return at
+
+
+def _lock_chain_head() -> AuditChainHead:
+    """Lock the head row for the rest of the transaction; create it if it is missing.
+
+    The migration creates the row; it goes missing only when a test flushes the tables.
+    It is then rebuilt from the newest event so the chain carries on rather than forking.
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=CHAIN_HEAD_PK).first()
+    if head is not None:
+        return head
+    newest = AuditEvent.objects.order_by("-id").only("id", "hash").first()
+    AuditChainHead.objects.get_or_create(
+        pk=CHAIN_HEAD_PK,
+        defaults={
+            "last_event_id": newest.id if newest else 0,
+            "last_hash": newest.hash if newest else GENESIS_HASH,
+        },
+    )
+    return AuditChainHead.objects.select_for_update().get(pk=CHAIN_HEAD_PK)
+
+
+def _advance_chain_head(head: AuditChainHead, last: AuditEvent) -> None:
+    AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=last.id, last_hash=last.hash)
+
+
+def _chain(head: AuditChainHead, events: list[AuditEvent]) -> None:
+    """Number and hash ``events`` after ``head``, in order."""
+    number, prev_hash = head.last_event_id, head.last_hash
+    for event in events:
+        number += 1
+        event.id = number
+        event.prev_hash = prev_hash
+        event.hash = event.compute_hash()
+        prev_hash = event.hash
+
+
+def audit_record(
+    *,
+    actor: object | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    details: Mapping[str, Any] | None = None,
+    department: Department | None = None,
+    at: datetime.datetime | None = None,
+) -> AuditEvent:
+    """Record one event in the caller's transaction and return it.
+
+    ``actor``: an ``organizations.scoping.Actor``, a user (department from their staff
+    membership), an API client or its request principal (anything with ``name`` and
+    ``department``; labelled ``api:<name>``) or ``None`` for the system.
+    ``obj`` sets ``object_type`` (``app_label.model_name``) and ``object_id`` (its pk).
+    ``department`` overrides the actor's department. ``details`` must be JSON-able; it is
+    stored as the JSON the database gives back, which is also what the hash covers.
+    """
+    if not action:
+        raise ValueError("An audit event needs an action.")
+    who = _resolve_actor(actor)
+    if obj is not None:
+        object_type, object_id = _object_key(obj)
+    event = AuditEvent(
+        at=_event_time(at),
+        actor_id=who.user_id,
+        actor_label=who.label,
+        department_id=department.pk if department is not None else who.department_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=normalize_details(details),
+    )
+    # A savepoint inside the caller's transaction (or a transaction of its own): the event
+    # and the head move together, and the head stays locked until the caller commits.
+    with transaction.atomic():
+        head = _lock_chain_head()
+        _chain(head, [event])
+        event.save()
+        _advance_chain_head(head, event)
+    return event
+
+
+def audit_record_many(
+    *,
+    actor: object | None,
+    action: str,
+    entries: Iterable[AuditEntry],
+    department: Department | None = None,
+    at: datetime.datetime | None = None,
+) -> int:
+    """Record one event per entry, all with the same actor, action and time; return the count.
+
+    Set-based for sweeps over thousands of rows: one head lock, the chain computed in
+    Python, one batched INSERT. A department on an entry wins over ``department``, which
+    wins over the actor's.
+    """
+    if not action:
+        raise ValueError("An audit event needs an action.")
+    who = _resolve_actor(actor)
+    when = _event_time(at)
+    default_department_id = department.pk if department is not None else who.department_id
+    events = [
+        AuditEvent(
+            at=when,
+            actor_id=who.user_id,
+            actor_label=who.label,
+            department_id=(
+                entry.department.pk if entry.department is not None else default_department_id
+            ),
+            action=action,
+            object_type=entry.object_type,
+            object_id=str(entry.object_id),
+            details=normalize_details(entry.details),
+        )
+        for entry in entries
+    ]
+    if not events:
+        return 0
+    with transaction.atomic():
+        head = _lock_chain_head()
+        _chain(head, events)
+        AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH_SIZE)
+        _advance_chain_head(head, events[-1])
+    return len(events)
+
+
+class ChainProblem(enum.StrEnum):
+    MISSING_EVENTS = "missing_events"
+    BROKEN_LINK = "broken_link"
+    ALTERED = "altered"
+    MISSING_HEAD = "missing_head"
+    TRUNCATED = "truncated"
+    UNCHAINED_EVENTS = "unchained_events"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_id: int | None = None
+    reason: str = ""
+    problem: ChainProblem | None = None
+
+
+def verify_chain(*, batch_size: int = 5000) -> VerifyResult:
+    """Recompute every event's hash in number order and check each link and the head.
+
+    Runs beside live writers: it checks the events up to the head as read at the start
+    (events and head are committed together), then that no event lies beyond the head.
+    """
+    head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_PK).first()
+    if head is None:
+        newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        if newest is None:
+            return VerifyResult(ok=True, checked=0)
+        return VerifyResult(
+            ok=False,
+            checked=0,
+            first_broken_id=newest,
+            reason="the chain head row is missing while events exist",
+            problem=ChainProblem.MISSING_HEAD,
+        )
+
+    def broken(event_id: int, problem: ChainProblem, reason: str) -> VerifyResult:
+        return VerifyResult(
+            ok=False, checked=checked, first_broken_id=event_id, reason=reason, problem=problem
+        )
+
+    checked = 0
+    expected_id, prev_hash = 1, GENESIS_HASH
+    events = AuditEvent.objects.filter(id__lte=head.last_event_id).order_by("id")
+    for event in events.iterator(chunk_size=batch_size):
+        if event.id != expected_id:
+            return broken(
+                event.id,
+                ChainProblem.MISSING_EVENTS,
+                f"events #{expected_id}..#{event.id - 1} are missing before event #{event.id}",
+            )
+        if event.prev_hash != prev_hash:
+            return broken(
+                event.id,
+                ChainProblem.BROKEN_LINK,
+                f"event #{event.id} does not link to the hash of event #{event.id - 1}",
+            )
+        if event.compute_hash() != event.hash:
+            return broken(
+                event.id,
+                ChainProblem.ALTERED,
+                f"event #{event.id} does not match its hash: its content was altered",
+            )
+        checked += 1
+        expected_id, prev_hash = event.id + 1, event.hash
+
+    last_id = expected_id - 1
+    if last_id != head.last_event_id:
+        return broken(
+            last_id + 1,
+            ChainProblem.TRUNCATED,
+            f"events #{last_id + 1}..#{head.last_event_id} are missing at the end of the chain",
+        )
+    if prev_hash != head.last_hash:
+        return broken(
+            last_id,
+            ChainProblem.ALTERED,
+            f"event #{last_id} does not match the hash kept in the chain head: "
+            "it was altered and re-hashed",
+        )
+    # Read the newest number before the head: any event committed by then has its head
+    # committed too, so an event beyond the head was inserted outside the chain.
+    newest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    current_head = AuditChainHead.objects.filter(pk=CHAIN_HEAD_PK).first()
+    if current_head is None or newest > current_head.last_event_id:
+        return broken(
+            head.last_event_id + 1,
+            ChainProblem.UNCHAINED_EVENTS,
+            f"event #{newest} lies beyond the chain head: it was inserted outside the chain",
+        )
+    return VerifyResult(ok=True, checked=checked)

@@ -1,0 +1,56 @@
+"""Every API error answers `{"error": {"code", "message", "fields"}}` (shared/API.md)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+DEFAULT_MESSAGES = {
+    status.HTTP_400_BAD_REQUEST: "Invalid input.",
+    status.HTTP_401_UNAUTHORIZED: "Authentication required.",
+    status.HTTP_403_FORBIDDEN: "You do not have permission to do this.",
+    status.HTTP_404_NOT_FOUND: "Not found.",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "Method not allowed.",
+    status.HTTP_409_CONFLICT: "The record is not in a state that allows this.",
+    status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests; try again later.",
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record is not in a state that allows this."
+    default_code = "conflict"
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, list):
+        return [str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail]
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = getattr(exc, "detail", None)
+    fields: dict[str, Any] = {}
+    if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict):
+        fields = _flatten(detail)
+        non_field = fields.pop("non_field_errors", None)
+        message = "；".join(non_field) if non_field else _("Invalid input.")
+    elif isinstance(detail, list):
+        message = "；".join(str(item) for item in detail)
+    elif detail is not None:
+        message = str(detail)
+    else:
+        message = _(DEFAULT_MESSAGES.get(response.status_code, "Error."))
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    code = codes if isinstance(codes, str) else getattr(exc, "default_code", "invalid")
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from organizations.models import Department
+from organizations.scoping import actor_for_user
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    context = {"actor": actor, "cards": [], "departments": None}
+    if actor.is_platform_admin:
+        context["departments"] = Department.objects.order_by("kind", "code")
+    return render(request, "dashboard.html", context)
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for the container healthcheck: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

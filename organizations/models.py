@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
+
+
+class DepartmentKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval department")
+    SUPERVISION = "supervision", _("Supervision department")
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind.choices)
+    active = models.BooleanField(_("active"), default=True)
+    email = models.EmailField(_("department e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    @property
+    def is_approval(self) -> bool:
+        return self.kind == DepartmentKind.APPROVAL
+
+
+class StaffRole(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    HEAD = "head", _("Department head")
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+
+class StaffMembership(models.Model):
+    """A user's one department and role; platform admins see every department's records."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("user"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class ApiClientManager(BaseAPIKeyManager):
+    def get_usable_keys(self) -> models.QuerySet:
+        return super().get_usable_keys().select_related("department")
+
+
+class ApiClient(AbstractAPIKey):
+    """A partner system's key, bound to one department; only its hash is stored."""
+
+    objects = ApiClientManager()
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("department"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")

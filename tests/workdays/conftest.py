@@ -1,0 +1,23 @@
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_coverage() -> Iterator[None]:
+    # Rolled-back test transactions never fire post_delete, so the cache would outlive them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def on_2026_11_25() -> Iterator[None]:
+    """The day the calendar package stops at 2026 and 2027's notice is not out yet."""
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI), tick=False):
+        yield

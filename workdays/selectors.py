@@ -1,0 +1,48 @@
+"""Reads about the calendar's coverage, shared by the system check, the admin and the pages."""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.translation import gettext
+
+from .calendar import calendar_today, uncovered_years
+
+# Staff pages show the warning on every request; recomputing it at most this often is plenty.
+COVERAGE_CACHE_SECONDS = 600
+
+
+def calendar_years_ahead() -> list[int]:
+    """The years deadlines are being computed into now: this year and the next."""
+    this_year = calendar_today().year
+    return [this_year, this_year + 1]
+
+
+def _coverage_cache_key(this_year: int) -> str:
+    return f"workdays:uncovered-years-ahead:{this_year}"
+
+
+def calendar_uncovered_years_ahead(*, use_cache: bool = False) -> list[int]:
+    """This year and next year, when neither the package nor a loaded notice covers them."""
+    years = calendar_years_ahead()
+    if not use_cache:
+        return uncovered_years(years)
+    key = _coverage_cache_key(years[0])
+    cached = cache.get(key)
+    if cached is None:
+        cached = uncovered_years(years)
+        cache.set(key, cached, COVERAGE_CACHE_SECONDS)
+    return list(cached)
+
+
+def calendar_forget_cached_coverage(**kwargs: Any) -> None:
+    """Drop the cached coverage (connected to CalendarYear's post_save and post_delete)."""
+    cache.delete(_coverage_cache_key(calendar_today().year))
+
+
+def calendar_warning_text(year: int) -> str:
+    """The warning shown to admins for a year without an official calendar."""
+    return gettext(
+        "The public holidays of %(year)s have not been loaded: working days in %(year)s are "
+        "counted Monday to Friday for now. Import the State Council holiday notice "
+        "(manage.py import_workdays)."
+    ) % {"year": year}
