@@ -151,24 +151,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.id} {self.action} · {self.actor_label}"
 
-    def content(self) -> dict[str, Any]:
-        """The fields the hash covers, in their canonical form."""
-        return {
-            "id": self.id,
-            "at": canonical_time(self.at),
-            "actor_id": None if self.actor_id is None else str(self.actor_id),
-            "actor_label": self.actor_label,
-            "department_id": None if self.department_id is None else str(self.department_id),
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "details": self.details,
-            "prev_hash": self.prev_hash,
-        }
-
-    def compute_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.content()).encode("utf-8")).hexdigest()
-
     def save(
         self,
         *,
@@ -189,6 +171,24 @@ class AuditEvent(models.Model):
 
     def delete(self, using: str | None = None, keep_parents: bool = False) -> Any:
         raise AuditTrailIsAppendOnly("Audit events cannot be deleted.")
+
+    def content(self) -> dict[str, Any]:
+        """The fields the hash covers, in their canonical form."""
+        return {
+            "id": self.id,
+            "at": canonical_time(self.at),
+            "actor_id": None if self.actor_id is None else str(self.actor_id),
+            "actor_label": self.actor_label,
+            "department_id": None if self.department_id is None else str(self.department_id),
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(canonical_json(self.content()).encode("utf-8")).hexdigest()
 
 
 class AuditChainHead(models.Model):

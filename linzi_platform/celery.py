@@ -9,8 +9,17 @@ app = Celery("linzi_platform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One beat process owns this schedule; later issues add the sweeps.
-app.conf.beat_schedule = {}
+# One beat process owns this schedule. Every entry is safe to run twice or concurrently.
+app.conf.beat_schedule = {
+    "auto-claim-overdue-pushes": {
+        "task": "notifications.auto_claim_overdue",
+        "schedule": 5 * 60,
+    },
+    "retry-pending-deliveries": {
+        "task": "notifications.send_pending_deliveries",
+        "schedule": 60,
+    },
+}
 
 
 @app.on_after_configure.connect

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "organizations",
     "workdays",
     "audit",
+    "approvals",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +139,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -222,6 +225,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens after commit; when the broker is down, give up quickly; the outbox
+# rows stay pending and the periodic retry sweep sends them later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(
     os.environ.get("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule")
 )

@@ -3,7 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 
+from approvals import api as approvals_api
+from approvals import catalog_api
+from notifications import api as notifications_api
 from organizations import api as organizations_api
 
 from . import views
@@ -11,6 +15,23 @@ from . import views
 api_v1 = [
     path("departments/", organizations_api.DepartmentListApi.as_view(), name="departments"),
     path("me/", organizations_api.WhoAmIApi.as_view(), name="me"),
+    path("items/", catalog_api.ItemListApi.as_view(), name="items"),
+    path("items/<slug:code>/", catalog_api.ItemDetailApi.as_view(), name="item-detail"),
+    path("licences/", approvals_api.LicenceListCreateApi.as_view(), name="licences"),
+    path("licences/<int:pk>/", approvals_api.LicenceDetailApi.as_view(), name="licence-detail"),
+    path("pushes/", notifications_api.PushListApi.as_view(), name="pushes"),
+    path("pushes/<int:pk>/", notifications_api.PushDetailApi.as_view(), name="push-detail"),
+    path("pushes/<int:pk>/claim/", notifications_api.PushClaimApi.as_view(), name="push-claim"),
+    path(
+        "pushes/<int:pk>/feedback/",
+        notifications_api.PushFeedbackApi.as_view(),
+        name="push-feedback",
+    ),
+    path(
+        "pushes/<int:pk>/feedback/<int:feedback_id>/reply/",
+        notifications_api.FeedbackReplyApi.as_view(),
+        name="push-feedback-reply",
+    ),
 ]
 
 admin.site.site_header = _("Linzi Approval-Supervision Coordination Platform")
@@ -29,5 +50,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("catalog/", include("approvals.catalog_urls")),
+    path("pushes/", include("notifications.urls")),
+    path("", include("approvals.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

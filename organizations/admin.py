@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
-from .models import ApiClient, Department, StaffMembership
+from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
 
 
 @admin.register(Department)
@@ -30,3 +31,15 @@ class ApiClientAdmin(APIKeyModelAdmin):
 
 # The library registers its own key model; ours (bound to a department) replaces it.
 admin.site.unregister(APIKey)
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["principal", "key", "status_code", "created_at"]
+    search_fields = ["principal", "key"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

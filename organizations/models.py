@@ -81,3 +81,28 @@ class ApiClient(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API client")
         verbose_name_plural = _("API clients")
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an `Idempotency-Key`, replayed for its retries.
+
+    The unique constraint, not a read-check-write, makes concurrent retries safe: the second
+    INSERT waits for the first transaction and then finds the stored response.
+    """
+
+    principal = models.CharField(_("caller"), max_length=80)
+    key = models.CharField(_("idempotency key"), max_length=200)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    response_body = models.JSONField(_("response body"))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} · {self.key}"

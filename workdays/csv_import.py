@@ -82,7 +82,7 @@ def _parse_is_working_day(value: str) -> bool:
     raise ValueError(f"is_working_day“{value}”无效，应为 1/0、true/false 或 是/否")
 
 
-def _too_many(errors: list[str]) -> str:
+def _error_list(errors: list[str]) -> str:
     shown = "\n".join(errors[:MAX_ERRORS_SHOWN])
     hidden = len(errors) - MAX_ERRORS_SHOWN
     if hidden > 0:
@@ -147,7 +147,7 @@ def parse_workdays_csv(text: str) -> list[OverrideRow]:
             f"文件为空：第一行应为表头“{','.join(EXPECTED_HEADER)}”，其后每个日期一行。"
         )
     if errors:
-        raise WorkdaysCsvError("导入失败，未导入任何数据：\n" + _too_many(errors))
+        raise WorkdaysCsvError("导入失败，未导入任何数据：\n" + _error_list(errors))
     if not rows:
         raise WorkdaysCsvError("文件只有表头，没有数据行：未导入任何数据。")
     return rows

@@ -98,3 +98,14 @@ def test_the_admin_grants_no_write_permission_and_no_actions(admin_user: Any) ->
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     assert model_admin.get_actions(request) == {}
+
+
+def test_users_and_departments_without_events_can_still_be_deleted(
+    staff_user: Any, other_department: Any
+) -> None:
+    audit_record(actor=None, action="push.send")
+
+    staff_user.delete()
+    other_department.delete()
+
+    assert AuditEvent.objects.count() == 1

@@ -25,7 +25,7 @@ def write_events(writer: int, errors: list[BaseException]) -> None:
                     )
                 else:
                     audit_record(actor=None, action="push.claim", object_id=f"{writer}-{n}")
-    except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+    except BaseException as exc:  # reported to the test thread
         errors.append(exc)
     finally:
         connection.close()

@@ -1,4 +1,5 @@
 import datetime
+import itertools
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -32,7 +33,7 @@ def test_each_event_links_to_the_previous_events_hash(staff_user: Any) -> None:
     events = [audit_record(actor=staff_user, action=f"step.{n}") for n in range(5)]
 
     assert [event.id for event in events] == [1, 2, 3, 4, 5]
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
     assert chain_head().last_hash == events[-1].hash
     assert verify_chain() == verify_chain(batch_size=2)
@@ -196,7 +197,7 @@ def test_record_many_chains_every_event(
     events = list(AuditEvent.objects.order_by("id"))
     assert [event.id for event in events] == list(range(1, 1202))
     assert events[1].prev_hash == first.hash
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash
     assert events[2].object_id == "1"
     assert events[2].department_id == other_department.pk
@@ -231,7 +232,9 @@ def test_record_many_with_no_entries_records_nothing(db: None) -> None:
 def test_record_many_is_rolled_back_with_the_callers_transaction(staff_user: Any) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         audit_record_many(
-            actor=None, action="push.auto_claim", entries=[AuditEntry("a.b", 1), AuditEntry("a.b", 2)]
+            actor=None,
+            action="push.auto_claim",
+            entries=[AuditEntry("a.b", 1), AuditEntry("a.b", 2)],
         )
         raise RuntimeError("the sweep failed")
 

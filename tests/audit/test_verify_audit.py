@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.models import AuditChainHead, AuditEvent
-from audit.services import ChainProblem, audit_record, audit_record_many, AuditEntry, verify_chain
+from audit.services import AuditEntry, ChainProblem, audit_record, audit_record_many, verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,7 @@ def test_an_altered_event_is_named(five_events: list[AuditEvent]) -> None:
 
 
 def test_altered_details_are_detected(five_events: list[AuditEvent]) -> None:
-    run_sql(
-        "UPDATE audit_auditevent SET details=%s WHERE id=%s", ['{"n": 1, "收件": "应急局"}', 2]
-    )
+    run_sql("UPDATE audit_auditevent SET details=%s WHERE id=%s", ['{"n": 1, "收件": "应急局"}', 2])
 
     result = verify_chain()
 
@@ -112,9 +110,7 @@ def test_a_deleted_newest_event_is_detected(five_events: list[AuditEvent]) -> No
 
 
 def test_an_event_inserted_beyond_the_head_is_detected(five_events: list[AuditEvent]) -> None:
-    AuditChainHead.objects.filter(pk=1).update(
-        last_event_id=4, last_hash=five_events[3].hash
-    )
+    AuditChainHead.objects.filter(pk=1).update(last_event_id=4, last_hash=five_events[3].hash)
 
     result = verify_chain()
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
-OWN_APPS = {"organizations", "workdays", "audit"}
+OWN_APPS = {"organizations", "workdays", "audit", "approvals", "notifications"}
 
 
 def own_models():

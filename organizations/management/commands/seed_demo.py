@@ -3,10 +3,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
+from approvals.demo import seed_items
 from organizations.demo import DEMO_PASSWORD, seed_departments_and_staff
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []
     help = "Load the demo departments, staff and catalog; running it twice creates nothing twice."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -15,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("zh-hans"):
             logins = seed_departments_and_staff()
-            self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+            items = seed_items()
+            self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{len(logins)} 个账号，{items} 个划转事项。"))
             if options["quiet_logins"]:
                 return
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

@@ -9,6 +9,8 @@ from workdays.services import calendar_import_notice
 
 
 class Command(BaseCommand):
+    # W001 would only repeat, before the result, what this command reports itself.
+    requires_system_checks: list[str] = []
     help = (
         "导入国务院放假通知（CSV，表头 date,is_working_day,note；is_working_day 取 1/0、"
         "true/false 或 是/否）。先校验全部行，任何一行有误则不导入任何数据；"

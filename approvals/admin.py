@@ -1,0 +1,126 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import (
+    ApprovalItem,
+    Counterparty,
+    ItemSampleText,
+    Licence,
+    LicenceStatusChange,
+)
+from .validators import normalize_code, normalize_phone
+
+
+class ItemSampleTextInline(admin.TabularInline):
+    model = ItemSampleText
+    extra = 0
+
+
+@admin.register(ApprovalItem)
+class ApprovalItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "integrated_licence",
+        "notification_commitment",
+        "credit_mode",
+        "important_category",
+        "active",
+        "updated_at",
+    ]
+    list_filter = [
+        "active",
+        "integrated_licence",
+        "notification_commitment",
+        "credit_mode",
+        "important_category",
+        "supervision_departments",
+    ]
+    search_fields = ["code", "name", "legal_basis"]
+    filter_horizontal = ["supervision_departments"]
+    inlines = [ItemSampleTextInline]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(Counterparty)
+class CounterpartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "credit_code", "id_number", "contact_name", "contact_phone"]
+    list_filter = ["kind"]
+    search_fields = ["name", "credit_code", "id_number", "contact_name"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Counterparty, form: Any, change: bool) -> None:
+        # Same normal form as counterparty_get_or_create, so the code is found again later.
+        obj.credit_code = normalize_code(obj.credit_code) or None
+        obj.id_number = normalize_code(obj.id_number) or None
+        obj.contact_phone = normalize_phone(obj.contact_phone)
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdminMixin:
+    """Writes go through the services (decisions, status changes); admin only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LicenceStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = LicenceStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by_label"]
+    readonly_fields = fields
+
+
+@admin.register(Licence)
+class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "licence_no",
+        "item",
+        "counterparty",
+        "department",
+        "status",
+        "licence_date",
+        "valid_to",
+        "decided_at",
+    ]
+    list_filter = ["status", "item", "department"]
+    list_select_related = ["item", "counterparty", "department"]
+    search_fields = [
+        "licence_no",
+        "counterparty__name",
+        "counterparty__credit_code",
+        "counterparty__id_number",
+    ]
+    date_hierarchy = "decided_at"
+    raw_id_fields = ["item", "counterparty", "department", "decided_by"]
+    inlines = [LicenceStatusChangeInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Licence]:
+        return super().get_queryset(request).select_related("item", "counterparty", "department")
+
+
+@admin.register(LicenceStatusChange)
+class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["licence", "from_status", "to_status", "changed_by_label", "changed_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["licence__item"]
+    search_fields = ["licence__licence_no", "changed_by_label", "reason"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(ItemSampleText)
+class ItemSampleTextAdmin(admin.ModelAdmin):
+    list_display = ["title", "item", "file"]
+    list_select_related = ["item"]
+    search_fields = ["title", "item__name", "item__code"]
+    autocomplete_fields = ["item"]

@@ -1,0 +1,170 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linzi_platform.idempotency import idempotent
+from organizations.scoping import actor_for_request
+
+from . import selectors
+from .models import ApprovalItem, CreditMode
+from .services import licence_decide
+
+
+class CounterpartyInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    credit_code = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=100)
+    contact_phone = serializers.CharField(max_length=20)
+
+
+class CommitmentInput(serializers.Serializer):
+    mode = serializers.ChoiceField(
+        choices=[CreditMode.EXEMPT, CreditMode.POST_VERIFICATION], required=False
+    )
+    text = serializers.CharField(max_length=20000)
+    signed_at = serializers.DateTimeField()
+    signer = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class IntegratedLicenceInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    scope = serializers.CharField(max_length=2000)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class LicenceInput(serializers.Serializer):
+    item = serializers.SlugRelatedField(
+        slug_field="code", queryset=ApprovalItem.objects.filter(active=True)
+    )
+    counterparty = CounterpartyInput()
+    licence_no = serializers.CharField(max_length=64)
+    licence_date = serializers.DateField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(required=False, allow_null=True)
+    integrated_licence = IntegratedLicenceInput(required=False, allow_null=True)
+    commitment = CommitmentInput(required=False, allow_null=True)
+
+
+class PushSummaryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    receiver = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    deadline = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class StatusChangeOutput(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    changed_by = serializers.CharField(source="changed_by_label")
+    changed_at = serializers.DateTimeField()
+
+
+class LicenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    item_name = serializers.CharField(source="item.name")
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    counterparty = serializers.SerializerMethodField()
+    licence_no = serializers.CharField()
+    licence_date = serializers.DateField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    integrated_licence = serializers.JSONField(allow_null=True)
+    commitment = serializers.JSONField(allow_null=True)
+    decided_at = serializers.DateTimeField()
+
+    def get_counterparty(self, licence: Any) -> dict[str, Any]:
+        party = licence.counterparty
+        return {
+            "name": party.name,
+            "credit_code": party.credit_code,
+            "id_number": party.id_number,
+            "contact_name": party.contact_name,
+            "contact_phone": party.contact_phone,
+        }
+
+
+class LicenceCreatedOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    licence_no = serializers.CharField()
+    status = serializers.CharField()
+    pushes = PushSummaryOutput(many=True)
+
+
+class LicenceDetailOutput(LicenceOutput):
+    status_history = StatusChangeOutput(many=True, source="status_changes.all")
+    pushes = serializers.SerializerMethodField()
+
+    def get_pushes(self, licence: Any) -> list[dict[str, Any]]:
+        return PushSummaryOutput(self.context["pushes"], many=True).data
+
+
+def _nest_errors(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """{"counterparty.credit_code": [...]} → {"counterparty": {"credit_code": [...]}}."""
+    nested: dict[str, Any] = {}
+    for field, messages in errors.items():
+        head, _dot, tail = field.partition(".")
+        if tail:
+            nested.setdefault(head, {})[tail] = messages
+        else:
+            nested[head] = messages
+    return nested
+
+
+class NewestDecisionFirst(CursorPagination):
+    ordering = ("-decided_at", "-id")
+    page_size = 50
+
+
+class LicenceListCreateApi(generics.GenericAPIView):
+    pagination_class = NewestDecisionFirst
+    serializer_class = LicenceOutput
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.licences_visible(actor=actor_for_request(self.request))
+
+    @extend_schema(responses=LicenceOutput(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(LicenceOutput(page, many=True).data)
+
+    @extend_schema(request=LicenceInput, responses={201: LicenceCreatedOutput})
+    @idempotent
+    def post(self, request: Request) -> Response:
+        actor = actor_for_request(request)
+        data = LicenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        arguments = dict(data.validated_data)
+        try:
+            licence = licence_decide(actor=actor, **arguments)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(_nest_errors(exc.message_dict)) from exc
+        pushes = selectors.licence_pushes(actor=actor, licence=licence)
+        body = {
+            "id": licence.pk,
+            "licence_no": licence.licence_no,
+            "status": licence.status,
+            "pushes": PushSummaryOutput(pushes, many=True).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LicenceDetailApi(APIView):
+    @extend_schema(responses=LicenceDetailOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        actor = actor_for_request(request)
+        licence = selectors.licences_visible(actor=actor).filter(pk=pk).first()
+        if licence is None:
+            raise Http404
+        pushes = selectors.licence_pushes(actor=actor, licence=licence)
+        return Response(LicenceDetailOutput(licence, context={"pushes": pushes}).data)

@@ -1,0 +1,119 @@
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApprovalItem, CreditMode
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class LicenceDecisionForm(forms.Form):
+    """The decision form for one item: only the fields that item needs are shown (R2)."""
+
+    counterparty_name = forms.CharField(label=_("Counterparty name"), max_length=200)
+    code_type = forms.ChoiceField(
+        label=_("Identifier"),
+        choices=[
+            ("credit_code", _("Unified social credit code (organisation)")),
+            ("id_number", _("ID card number (individual)")),
+        ],
+        initial="credit_code",
+        widget=forms.RadioSelect,
+    )
+    code = forms.CharField(label=_("Credit code or ID number"), max_length=18, min_length=18)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
+    licence_no = forms.CharField(label=_("Licence number"), max_length=64)
+    licence_date = forms.DateField(label=_("Licence date"), widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_to = forms.DateField(
+        label=_("Valid to"), widget=DATE, required=False, help_text=_("Leave empty for no expiry.")
+    )
+
+    def __init__(self, *args: Any, item: ApprovalItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        today = timezone.localdate()
+        self.fields["licence_date"].initial = today
+        self.fields["valid_from"].initial = today
+        if item.integrated_licence:
+            self.fields["licence_title"] = forms.CharField(
+                label=_("Integrated licence title"), max_length=200
+            )
+            self.fields["licence_scope"] = forms.CharField(
+                label=_("Licensed scope"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+            )
+            self.fields["licence_address"] = forms.CharField(
+                label=_("Business address"), max_length=300, required=False
+            )
+        if item.needs_commitment:
+            self.fields["commitment_text"] = forms.CharField(
+                label=_("Commitment letter"),
+                widget=forms.Textarea(attrs={"rows": 6}),
+                max_length=20000,
+            )
+            self.fields["commitment_signer"] = forms.CharField(
+                label=_("Signed by"), max_length=100
+            )
+            self.fields["commitment_signed_at"] = forms.DateTimeField(
+                label=_("Signed at"),
+                widget=DATETIME,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+                initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+            )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        code_field = data["code_type"]
+        arguments: dict[str, Any] = {
+            "item": self.item,
+            "counterparty": {
+                "name": data["counterparty_name"],
+                code_field: data["code"],
+                "contact_name": data["contact_name"],
+                "contact_phone": data["contact_phone"],
+            },
+            "licence_no": data["licence_no"],
+            "licence_date": data["licence_date"],
+            "valid_from": data["valid_from"],
+            "valid_to": data.get("valid_to"),
+        }
+        if self.item.integrated_licence:
+            arguments["integrated_licence"] = {
+                "title": data.get("licence_title", ""),
+                "scope": data.get("licence_scope", ""),
+                "address": data.get("licence_address", ""),
+            }
+        if self.item.needs_commitment:
+            signed_at: datetime.datetime | None = data.get("commitment_signed_at")
+            arguments["commitment"] = {
+                "text": data.get("commitment_text", ""),
+                "signer": data.get("commitment_signer", ""),
+                "signed_at": signed_at,
+                "mode": self.item.credit_mode if self.item.credit_mode != CreditMode.NONE else "",
+            }
+        return arguments
+
+    # Service errors are keyed by service field names; map them onto this form's fields.
+    SERVICE_FIELD_MAP = {
+        "counterparty.name": "counterparty_name",
+        "counterparty.credit_code": "code",
+        "counterparty.id_number": "code",
+        "counterparty.contact_name": "contact_name",
+        "counterparty.contact_phone": "contact_phone",
+        "integrated_licence": "licence_title",
+        "commitment": "commitment_text",
+        "item": None,
+    }
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            target = self.SERVICE_FIELD_MAP.get(field, field)
+            if target not in self.fields:
+                target = None
+            for message in messages:
+                self.add_error(target, message)

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Department
+
+from .validators import validate_credit_code, validate_id_number, validate_phone
+
+
+class CreditMode(models.TextChoices):
+    NONE = "none", _("Not a credit approval")
+    EXEMPT = "exempt", _("Exempt from on-site verification")
+    POST_VERIFICATION = "post_verification", _("Post-verification")
+
+
+class ImportantCategory(models.TextChoices):
+    NONE = "", _("Not an important item")
+    NATIONAL_SECURITY = "national_security", _("National security")
+    ECOLOGY = "ecology", _("Ecology and environmental protection")
+    WORK_SAFETY = "work_safety", _("Work safety")
+    MAJOR_INVESTMENT = "major_investment", _("Major investment attraction")
+    PRODUCTIVITY_LAYOUT = "productivity_layout", _("Major productivity layout")
+    STRATEGIC_RESOURCES = "strategic_resources", _("Strategic resource development")
+    PUBLIC_INTEREST = "public_interest", _("Major public interest")
+
+
+class ApprovalItem(models.Model):
+    """A transferred item (划转事项) of the catalog, disclosed publicly (Art. 5(6), R19)."""
+
+    code = models.SlugField(_("item code"), max_length=40, unique=True)
+    name = models.CharField(_("item name"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"))
+    conditions = models.TextField(_("conditions"))
+    quantity_limits = models.TextField(_("quantity limits"), blank=True)
+    procedure = models.TextField(_("procedure"))
+    time_limit = models.CharField(_("statutory time limit"), max_length=200)
+    fees = models.CharField(_("fees"), max_length=200)
+    materials = models.TextField(_("materials list"))
+    supervision_departments = models.ManyToManyField(
+        Department,
+        related_name="supervised_items",
+        verbose_name=_("responsible supervision departments"),
+        limit_choices_to={"kind": "supervision"},
+    )
+    integrated_licence = models.BooleanField(
+        _("integrated licence (one industry one licence)"), default=False
+    )
+    notification_commitment = models.BooleanField(_("notification-commitment system"), default=False)
+    credit_mode = models.CharField(
+        _("credit-approval mode"), max_length=20, choices=CreditMode.choices, default=CreditMode.NONE
+    )
+    important_category = models.CharField(
+        _("important item category"),
+        max_length=24,
+        choices=ImportantCategory.choices,
+        default=ImportantCategory.NONE,
+        blank=True,
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("transferred item")
+        verbose_name_plural = _("transferred items")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    @property
+    def needs_commitment(self) -> bool:
+        return self.notification_commitment or self.credit_mode != CreditMode.NONE
+
+    @property
+    def is_important(self) -> bool:
+        return bool(self.important_category)
+
+
+class ItemSampleText(models.Model):
+    item = models.ForeignKey(
+        ApprovalItem, on_delete=models.CASCADE, related_name="sample_texts", verbose_name=_("item")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="samples/%Y/")
+
+    class Meta:
+        verbose_name = _("sample text")
+        verbose_name_plural = _("sample texts")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+class CounterpartyKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Counterparty(models.Model):
+    """The person or organisation a licence is granted to (行政相对人)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=CounterpartyKind.choices)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    id_number = models.CharField(
+        _("ID card number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_id_number],
+    )
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, validators=[validate_phone])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("counterparty")
+        verbose_name_plural = _("counterparties")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(credit_code__isnull=False) & Q(id_number__isnull=True))
+                | (Q(credit_code__isnull=True) & Q(id_number__isnull=False)),
+                name="counterparty_exactly_one_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+    @property
+    def code(self) -> str:
+        return self.credit_code or self.id_number or ""
+
+
+class LicenceStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Licence(models.Model):
+    """An approval decision (审批决定) and the licence it grants."""
+
+    item = models.ForeignKey(
+        ApprovalItem, on_delete=models.PROTECT, related_name="licences", verbose_name=_("item")
+    )
+    counterparty = models.ForeignKey(
+        Counterparty,
+        on_delete=models.PROTECT,
+        related_name="licences",
+        verbose_name=_("counterparty"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="licences",
+        verbose_name=_("approval department"),
+    )
+    licence_no = models.CharField(_("licence number"), max_length=64)
+    licence_date = models.DateField(_("licence date"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+    integrated_licence = models.JSONField(_("integrated licence face info"), null=True, blank=True)
+    commitment = models.JSONField(_("commitment letter"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_by_label = models.CharField(_("decided by (label)"), max_length=150)
+    decided_at = models.DateTimeField(_("decided at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "licence_no"], name="licence_no_unique_per_department"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="licence_valid_to_after_valid_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "-decided_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.licence_no} · {self.item.name}"
+
+
+class LicenceStatusChange(models.Model):
+    licence = models.ForeignKey(
+        Licence, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("licence")
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=LicenceStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=LicenceStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by_label = models.CharField(_("changed by"), max_length=150)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("licence status change")
+        verbose_name_plural = _("licence status changes")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.licence_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,69 @@
+"""Reads: the public catalog of transferred items (R19) and the licences an actor may see."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from organizations.models import Department
+from organizations.scoping import Actor
+
+from .models import ApprovalItem, ItemSampleText, Licence
+
+SEARCH_MAX_LENGTH = 100
+LICENCE_SUBJECT = "approvals.licence"
+
+
+def items_public(*, search: str = "") -> QuerySet[ApprovalItem]:
+    """Active catalog items by code, with their supervision departments and sample texts.
+
+    Every whitespace-separated term of ``search`` must match the code, name or legal basis.
+    """
+    items = (
+        ApprovalItem.objects.filter(active=True)
+        .prefetch_related(
+            Prefetch(
+                "supervision_departments",
+                queryset=Department.objects.filter(active=True).order_by("code"),
+            ),
+            Prefetch("sample_texts", queryset=ItemSampleText.objects.order_by("title", "id")),
+        )
+        .order_by("code")
+    )
+    for term in (search or "")[:SEARCH_MAX_LENGTH].split():
+        items = items.filter(
+            Q(code__icontains=term) | Q(name__icontains=term) | Q(legal_basis__icontains=term)
+        )
+    return items
+
+
+def item_get_public(*, code: str) -> ApprovalItem | None:
+    """The active catalog item with this code, or None."""
+    return items_public().filter(code=code).first()
+
+
+def licences_visible(*, actor: Actor) -> QuerySet["Licence"]:
+    """Licences the actor's department issued, or received a push about (API and web)."""
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    from notifications.models import Push
+
+    licences = Licence.objects.select_related("item", "counterparty", "department")
+    if actor.is_platform_admin:
+        return licences
+    if actor.department is None:
+        return licences.none()
+    received = Push.objects.filter(
+        receiver=actor.department,
+        subject_type=LICENCE_SUBJECT,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    return licences.filter(Q(department=actor.department) | Exists(received))
+
+
+def licence_pushes(*, actor: Actor, licence: "Licence") -> QuerySet:
+    from notifications.selectors import pushes_visible
+
+    return (
+        pushes_visible(actor=actor)
+        .filter(subject_type=LICENCE_SUBJECT, subject_id=str(licence.pk))
+        .order_by("sent_at", "id")
+    )

@@ -1,0 +1,99 @@
+"""`Idempotency-Key` on every API POST (shared/API.md): the same key with the same body
+returns the first response and creates nothing new; with another body it answers 422."""
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from organizations.models import IdempotencyRecord
+
+KEY_TTL = timedelta(hours=24)
+KEY_MAX_LENGTH = 200
+
+
+class IdempotencyMismatch(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_mismatch"
+    default_detail = "This Idempotency-Key was used with a different request body."
+
+
+def _principal(request: Request) -> str:
+    client = getattr(request._request, "api_client", None)
+    if client is not None:
+        return f"client:{client.pk}"
+    return f"user:{request.user.pk}"
+
+
+def _request_hash(request: Request) -> str:
+    try:
+        body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        body = repr(request.data)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
+    """Wrap an APIView's post(): the work and the stored response share one transaction."""
+
+    @functools.wraps(method)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return method(view, request, *args, **kwargs)
+        key = key.strip()
+        if not key or len(key) > KEY_MAX_LENGTH:
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": [_("Give 1 to 200 characters.")]}
+            )
+        principal = _principal(request)
+        request_hash = _request_hash(request)
+        now = timezone.now()
+        IdempotencyRecord.objects.filter(
+            principal=principal, key=key, created_at__lt=now - KEY_TTL
+        ).delete()
+        with transaction.atomic():
+            existing = _claim_key(principal=principal, key=key, request_hash=request_hash, now=now)
+            if existing is not None:
+                if existing.request_hash != request_hash:
+                    raise IdempotencyMismatch(
+                        _("This Idempotency-Key was used with a different request body.")
+                    )
+                response = Response(existing.response_body, status=existing.status_code)
+                response["Idempotent-Replayed"] = "true"
+                return response
+            response = method(view, request, *args, **kwargs)
+            IdempotencyRecord.objects.filter(principal=principal, key=key).update(
+                status_code=response.status_code, response_body=response.data
+            )
+            return response
+
+    return wrapper
+
+
+def _claim_key(
+    *, principal: str, key: str, request_hash: str, now: Any
+) -> IdempotencyRecord | None:
+    """Insert the key (None: ours to execute) or return the committed record of a retry."""
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                principal=principal,
+                key=key,
+                request_hash=request_hash,
+                status_code=0,
+                response_body={},
+                created_at=now,
+            )
+    except IntegrityError:
+        return IdempotencyRecord.objects.get(principal=principal, key=key)
+    return None

@@ -1,0 +1,41 @@
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .kinds import push_kind_choices
+from .models import Push, PushState
+
+
+class PushFilter(django_filters.FilterSet):
+    """Filters of the inbox and outbox pages; the API uses the same set."""
+
+    state = django_filters.ChoiceFilter(choices=PushState.choices, label=_("state"))
+    kind = django_filters.ChoiceFilter(choices=push_kind_choices, label=_("kind"))
+    item = django_filters.CharFilter(field_name="item_code", label=_("item code"))
+    sent_after = django_filters.DateFilter(
+        field_name="sent_at", lookup_expr="date__gte", label=_("sent from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sent_before = django_filters.DateFilter(
+        field_name="sent_at", lookup_expr="date__lte", label=_("sent until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(field_name="overdue", label=_("overdue"))
+    q = django_filters.CharFilter(method="search", label=_("search"))
+
+    class Meta:
+        model = Push
+        fields = ["state", "kind", "item", "sent_after", "sent_before", "overdue", "q"]
+
+    def search(self, queryset: QuerySet[Push], name: str, value: str) -> QuerySet[Push]:
+        """Counterparty name (contains), or its code / the licence number (exact)."""
+        value = value.strip()[:200]
+        if not value:
+            return queryset
+        code = value.upper()
+        return queryset.filter(
+            Q(counterparty_name__icontains=value)
+            | Q(counterparty_code=code)
+            | Q(reference_no=value)
+        )

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(
+        label=_("Query or dispute"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BulkClaimForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("pushes"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Any integer ids: the service only claims the department's own pending pushes.
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(value, value) for value in raw if str(value).isdigit()]

@@ -1,0 +1,46 @@
+"""The registry of push kinds. Each app registers its kinds in its AppConfig.ready();
+the engine itself knows none of them, so both directions share one mechanism (R1, R6)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from rest_framework import serializers
+
+
+@dataclass(frozen=True)
+class PushKind:
+    key: str
+    label: str | Promise
+    payload_serializer: type[serializers.Serializer]
+    # Template included by the push detail page to show this kind's payload.
+    template: str = "notifications/payloads/generic.html"
+
+    def validate_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload as it will be stored; a bad one is a programming error, not user input."""
+        serializer = self.payload_serializer(data=payload)
+        if not serializer.is_valid():
+            raise ValueError(f"invalid {self.key} payload: {serializer.errors}")
+        return payload
+
+
+_REGISTRY: dict[str, PushKind] = {}
+
+
+def register_push_kind(kind: PushKind) -> PushKind:
+    existing = _REGISTRY.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"push kind {kind.key!r} is registered twice")
+    _REGISTRY[kind.key] = kind
+    return kind
+
+
+def push_kind(key: str) -> PushKind:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise ValueError(f"unknown push kind {key!r}") from None
+
+
+def push_kind_choices() -> list[tuple[str, str | Promise]]:
+    return [(kind.key, kind.label) for kind in _REGISTRY.values()]

@@ -1,0 +1,274 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Department
+
+
+class PushState(models.TextChoices):
+    PENDING = "pending", _("Pending claim")
+    CLAIMED = "claimed", _("Claimed")
+    AUTO_CLAIMED = "auto_claimed", _("Auto-claimed (overdue)")
+
+
+class Push(models.Model):
+    """One record sent from one department to another, awaiting its claim (推送 / 认领).
+
+    `payload` is the immutable snapshot of what was sent (R2); the search columns
+    (counterparty, reference number, item) are copied out of it so inboxes filter on indexes.
+    `state_rank` is 0 while pending and 1 after, so "pending first" is an index order.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    sender = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="pushes_sent", verbose_name=_("sender")
+    )
+    receiver = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="pushes_received",
+        verbose_name=_("receiver"),
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by_label = models.CharField(_("sent by"), max_length=150)
+    deadline = models.DateTimeField(_("claim deadline"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=PushState.choices, default=PushState.PENDING
+    )
+    state_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("claimed by"),
+    )
+    claimed_by_label = models.CharField(_("claimed by (label)"), max_length=150, blank=True)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    title = models.CharField(_("title"), max_length=300)
+    payload = models.JSONField(_("payload"))
+    subject_type = models.CharField(_("subject type"), max_length=60)
+    subject_id = models.CharField(_("subject id"), max_length=40)
+    counterparty_name = models.CharField(_("counterparty"), max_length=200, blank=True)
+    counterparty_code = models.CharField(_("counterparty code"), max_length=18, blank=True)
+    reference_no = models.CharField(_("reference number"), max_length=64, blank=True)
+    item_code = models.CharField(_("item code"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("push")
+        verbose_name_plural = _("pushes")
+        indexes = [
+            models.Index(
+                fields=["receiver", "state_rank", "-sent_at", "-id"], name="push_inbox_idx"
+            ),
+            models.Index(
+                fields=["receiver", "state", "-sent_at", "-id"], name="push_inbox_state_idx"
+            ),
+            models.Index(fields=["sender", "-sent_at", "-id"], name="push_outbox_idx"),
+            models.Index(
+                fields=["deadline"],
+                name="push_pending_deadline_idx",
+                condition=Q(state="pending"),
+            ),
+            models.Index(fields=["counterparty_code"], name="push_counterparty_idx"),
+            models.Index(fields=["reference_no"], name="push_reference_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="push_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == PushState.PENDING
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting answer")
+    ANSWERED = "answered", _("Answered")
+
+
+class Feedback(models.Model):
+    """A receiver's query or dispute about a push (反馈意见, R5), answered by the sender."""
+
+    push = models.ForeignKey(
+        Push, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("push")
+    )
+    text = models.TextField(_("feedback"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    raised_by_label = models.CharField(_("raised by (label)"), max_length=150)
+    raised_at = models.DateTimeField(_("raised at"))
+    answer_deadline = models.DateTimeField(_("answer deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["raised_at", "id"]
+        indexes = [models.Index(fields=["status", "answer_deadline"], name="feedback_open_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.push_id})"
+
+
+class FeedbackReply(models.Model):
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.PROTECT, related_name="replies", verbose_name=_("feedback")
+    )
+    text = models.TextField(_("reply"))
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replied by"),
+    )
+    replied_by_label = models.CharField(_("replied by (label)"), max_length=150)
+    replied_at = models.DateTimeField(_("replied at"))
+
+    class Meta:
+        verbose_name = _("feedback reply")
+        verbose_name_plural = _("feedback replies")
+        ordering = ["replied_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} → {self.feedback_id}"
+
+
+class Obligation(models.TextChoices):
+    CLAIM = "claim", _("Claim within 1 working day")
+    FEEDBACK_ANSWER = "feedback_answer", _("Answer feedback")
+    VERIFICATION = "verification", _("Credit verification")
+    INQUIRY_REPLY = "inquiry_reply", _("Reply to inquiry letter")
+
+
+class OverdueRecord(models.Model):
+    """Responsibility for a missed deadline, charged to a department (Art. 15)."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="overdue_records",
+        verbose_name=_("responsible department"),
+    )
+    obligation = models.CharField(_("obligation"), max_length=20, choices=Obligation.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    deadline = models.DateTimeField(_("deadline"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("overdue record")
+        verbose_name_plural = _("overdue records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["obligation", "object_type", "object_id"], name="overdue_once_per_object"
+            )
+        ]
+        indexes = [models.Index(fields=["department", "deadline"], name="overdue_dept_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.get_obligation_display()} · {self.object_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one person (the inbox bell)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notice_user_idx")]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """An outbox row written in the same transaction as the change it announces.
+
+    A task sends it after commit; a periodic sweep retries what is still pending, so a
+    broker outage or a crashed worker delays a delivery and never loses it.
+    """
+
+    channel = models.CharField(_("channel"), max_length=16, choices=DeliveryChannel.choices)
+    push = models.ForeignKey(
+        Push,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("push"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    address = models.CharField(_("address"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_pending_idx",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address}"

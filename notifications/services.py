@@ -1,0 +1,452 @@
+"""The push/claim engine (R1–R6) and the outbox of notices it writes.
+
+Every write is here; views, API endpoints and Celery tasks only parse input and call one of
+these functions, so the web form, the API and the beat sweep can never disagree.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.services import AuditEntry, audit_record, audit_record_many
+from organizations.models import Department
+from organizations.scoping import Actor
+from workdays.calendar import add_working_days
+
+from .kinds import push_kind
+from .models import (
+    Delivery,
+    DeliveryChannel,
+    Feedback,
+    FeedbackReply,
+    FeedbackStatus,
+    Notification,
+    Obligation,
+    OverdueRecord,
+    Push,
+    PushState,
+)
+
+CLAIM_WORKING_DAYS = 1
+FEEDBACK_WORKING_DAYS = 1
+SWEEP_BATCH_SIZE = 1000
+
+
+class PushConflict(Exception):
+    """The push is not in a state that allows the action (API 409)."""
+
+
+class FeedbackWindowClosed(PushConflict):
+    """Feedback after the 1-working-day window (R5)."""
+
+
+@dataclass(frozen=True)
+class PushSubject:
+    """What a push is about, and the columns inboxes search on."""
+
+    subject_type: str
+    subject_id: str
+    title: str
+    counterparty_name: str = ""
+    counterparty_code: str = ""
+    reference_no: str = ""
+    item_code: str = ""
+
+
+def _local(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def _actor_user(actor: Actor) -> Any:
+    user = actor.user
+    return user if user is not None and getattr(user, "pk", None) else None
+
+
+def department_notify(
+    *,
+    department: Department,
+    title: str,
+    body: str,
+    url: str,
+    now: datetime.datetime,
+    push: Push | None = None,
+) -> None:
+    """In-app notices and e-mail outbox rows for a department's active staff."""
+    staff = list(
+        get_user_model()
+        .objects.filter(membership__department=department, is_active=True)
+        .only("pk", "email")
+    )
+    Notification.objects.bulk_create(
+        Notification(user=user, title=title, body=body, url=url, created_at=now) for user in staff
+    )
+    Delivery.objects.bulk_create(
+        Delivery(
+            channel=DeliveryChannel.EMAIL,
+            push=push,
+            department=department,
+            recipient=user,
+            address=user.email,
+            subject=title,
+            body=f"{body}\n\n{url}",
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for user in staff
+        if user.email
+    )
+
+
+def _enqueue_deliveries() -> None:
+    from .tasks import deliveries_send_pending
+
+    # robust: the change is committed; a broker outage only delays the e-mail, which the
+    # periodic retry sweep sends later.
+    transaction.on_commit(deliveries_send_pending.delay, robust=True)
+
+
+def push_send(
+    *,
+    kind: str,
+    sender: Department,
+    receivers: Sequence[Department],
+    payload: dict[str, Any],
+    subject: PushSubject,
+    actor: Actor,
+    sent_at: datetime.datetime | None = None,
+) -> list[Push]:
+    """Create one push per receiver with the payload snapshot and the claim deadline, the
+    audit events and the notices, in the caller's transaction (R1, R2, R6)."""
+    push_type = push_kind(kind)
+    push_type.validate_payload(payload)
+    if not receivers:
+        return []
+    sent_at = sent_at or timezone.now()
+    deadline = add_working_days(sent_at, CLAIM_WORKING_DAYS)
+    with transaction.atomic():
+        pushes = [
+            Push(
+                kind=kind,
+                sender=sender,
+                receiver=receiver,
+                sent_at=sent_at,
+                sent_by_label=actor.label,
+                deadline=deadline,
+                title=subject.title[:300],
+                payload=payload,
+                subject_type=subject.subject_type,
+                subject_id=subject.subject_id,
+                counterparty_name=subject.counterparty_name,
+                counterparty_code=subject.counterparty_code,
+                reference_no=subject.reference_no,
+                item_code=subject.item_code,
+            )
+            for receiver in receivers
+        ]
+        Push.objects.bulk_create(pushes)
+        if pushes[0].pk is None:  # backends without RETURNING on bulk insert
+            pushes = list(
+                Push.objects.filter(
+                    sender=sender, subject_type=subject.subject_type, subject_id=subject.subject_id,
+                    kind=kind, sent_at=sent_at,
+                ).order_by("id")
+            )
+        audit_record_many(
+            actor=actor,
+            action="push.send",
+            entries=[
+                AuditEntry(
+                    object_type="notifications.push",
+                    object_id=str(push.pk),
+                    details={
+                        "kind": kind,
+                        "receiver": push.receiver.code,
+                        "deadline": push.deadline.isoformat(),
+                        "subject": f"{subject.subject_type}:{subject.subject_id}",
+                    },
+                )
+                for push in pushes
+            ],
+            department=sender,
+            at=sent_at,
+        )
+        for push in pushes:
+            department_notify(
+                department=push.receiver,
+                title=_("New %(kind)s from %(sender)s: %(title)s")
+                % {"kind": push_type.label, "sender": sender.name, "title": subject.title},
+                body=_("Please claim it by %(deadline)s (1 working day).")
+                % {"deadline": _local(deadline)},
+                url=reverse("notifications:push-detail", args=[push.pk]),
+                now=sent_at,
+                push=push,
+            )
+        _enqueue_deliveries()
+    return pushes
+
+
+def push_claim(*, push: Push, actor: Actor) -> Push:
+    """The receiver claims a pending push (R3): one conditional UPDATE decides.
+
+    A push whose deadline has passed is auto-claimed as overdue instead (R4), and the
+    manual claim is refused, so a late click cannot erase the lateness.
+    """
+    if actor.department is None or push.receiver_id != actor.department.pk:
+        raise PushConflict(_("Only the receiving department can claim this push."))
+    now = timezone.now()
+    user = _actor_user(actor)
+    with transaction.atomic():
+        won = Push.objects.filter(
+            pk=push.pk, receiver=actor.department, state=PushState.PENDING, deadline__gte=now
+        ).update(
+            state=PushState.CLAIMED,
+            state_rank=1,
+            claimed_at=now,
+            claimed_by=user,
+            claimed_by_label=actor.label,
+        )
+        if won:
+            audit_record(
+                actor=actor,
+                action="push.claim",
+                object_type="notifications.push",
+                object_id=push.pk,
+                details={"kind": push.kind, "sender": push.sender.code},
+                at=now,
+            )
+    push.refresh_from_db()
+    if won:
+        return push
+    if push.state == PushState.PENDING and push.deadline < now:
+        pushes_auto_claim_overdue(now=now, only_ids=[push.pk])
+        push.refresh_from_db()
+        raise PushConflict(
+            _("The claim deadline %(deadline)s has passed: the push was auto-claimed and the "
+              "delay is recorded against your department.")
+            % {"deadline": _local(push.deadline)}
+        )
+    raise PushConflict(_already_claimed_message(push))
+
+
+def _already_claimed_message(push: Push) -> str:
+    if push.state == PushState.AUTO_CLAIMED:
+        return _("This push was auto-claimed at its deadline %(deadline)s.") % {
+            "deadline": _local(push.deadline)
+        }
+    return _("This push was already claimed by %(who)s at %(when)s.") % {
+        "who": push.claimed_by_label,
+        "when": _local(push.claimed_at),
+    }
+
+
+@dataclass(frozen=True)
+class BulkClaimResult:
+    claimed: list[int]
+    refused: list[int]
+
+
+def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
+    """Claim several pending pushes of the actor's department at once."""
+    wanted = sorted(set(push_ids))
+    now = timezone.now()
+    user = _actor_user(actor)
+    with transaction.atomic():
+        claimable = Push.objects.filter(
+            pk__in=wanted, receiver=actor.department, state=PushState.PENDING, deadline__gte=now
+        ).order_by("pk")
+        locked = list(_for_update(claimable).values_list("pk", "kind"))
+        ids = [pk for pk, _kind in locked]
+        Push.objects.filter(pk__in=ids, state=PushState.PENDING).update(
+            state=PushState.CLAIMED,
+            state_rank=1,
+            claimed_at=now,
+            claimed_by=user,
+            claimed_by_label=actor.label,
+        )
+        audit_record_many(
+            actor=actor,
+            action="push.claim",
+            entries=[
+                AuditEntry(
+                    object_type="notifications.push", object_id=str(pk), details={"kind": kind}
+                )
+                for pk, kind in locked
+            ],
+            at=now,
+        )
+    # Overdue ones among the selection are auto-claimed, as a single claim would do.
+    pushes_auto_claim_overdue(now=now, only_ids=wanted)
+    return BulkClaimResult(claimed=ids, refused=[pk for pk in wanted if pk not in set(ids)])
+
+
+def _for_update(queryset: QuerySet) -> QuerySet:
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True)
+    return queryset
+
+
+def pushes_auto_claim_overdue(
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int = SWEEP_BATCH_SIZE,
+    only_ids: Sequence[int] | None = None,
+) -> int:
+    """Auto-claim every pending push whose deadline has passed (R4); return how many.
+
+    Set-based and batched: each batch locks its rows (skipping rows another sweep or a
+    manual claim holds), flips them in one UPDATE, charges the lateness to the receiving
+    department and writes the audit events in bulk. Safe to run twice or concurrently.
+    """
+    now = now or timezone.now()
+    total = 0
+    while True:
+        with transaction.atomic():
+            overdue = Push.objects.filter(state=PushState.PENDING, deadline__lt=now)
+            if only_ids is not None:
+                overdue = overdue.filter(pk__in=only_ids)
+            rows = list(
+                _for_update(overdue.order_by("deadline", "pk")).values_list(
+                    "pk", "receiver_id", "deadline", "kind"
+                )[:batch_size]
+            )
+            if not rows:
+                return total
+            ids = [pk for pk, *_rest in rows]
+            Push.objects.filter(pk__in=ids, state=PushState.PENDING).update(
+                state=PushState.AUTO_CLAIMED,
+                state_rank=1,
+                claimed_at=F("deadline"),
+                claimed_by=None,
+                claimed_by_label="system",
+                overdue=True,
+            )
+            OverdueRecord.objects.bulk_create(
+                [
+                    OverdueRecord(
+                        department_id=receiver_id,
+                        obligation=Obligation.CLAIM,
+                        object_type="notifications.push",
+                        object_id=str(pk),
+                        deadline=deadline,
+                        recorded_at=now,
+                    )
+                    for pk, receiver_id, deadline, _kind in rows
+                ],
+                ignore_conflicts=True,
+            )
+            departments = Department.objects.in_bulk({receiver_id for _pk, receiver_id, *_r in rows})
+            audit_record_many(
+                actor=None,
+                action="push.auto_claim",
+                entries=[
+                    AuditEntry(
+                        object_type="notifications.push",
+                        object_id=str(pk),
+                        details={"kind": kind, "deadline": deadline.isoformat(), "overdue": True},
+                        department=departments[receiver_id],
+                    )
+                    for pk, receiver_id, deadline, kind in rows
+                ],
+                at=now,
+            )
+        total += len(rows)
+        if len(rows) < batch_size:
+            return total
+
+
+def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
+    """The receiver's query or dispute, allowed until the close of the first working day
+    after receipt (R5); later it is refused with the deadline named."""
+    text = text.strip()
+    if not text:
+        raise ValueError(_("Feedback text is required."))
+    now = timezone.now()
+    window_closes = push.deadline
+    if now > window_closes:
+        raise FeedbackWindowClosed(
+            _("Feedback had to be sent by %(deadline)s (1 working day after receipt); it is "
+              "now closed.")
+            % {"deadline": _local(window_closes)}
+        )
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            push=push,
+            text=text,
+            raised_by=_actor_user(actor),
+            raised_by_label=actor.label,
+            raised_at=now,
+            answer_deadline=add_working_days(now, FEEDBACK_WORKING_DAYS),
+        )
+        audit_record(
+            actor=actor,
+            action="push.feedback",
+            obj=feedback,
+            details={"push": push.pk, "text": text[:500]},
+            at=now,
+        )
+        department_notify(
+            department=push.sender,
+            title=_("Feedback from %(receiver)s on %(title)s")
+            % {"receiver": push.receiver.name, "title": push.title},
+            body=text[:1000],
+            url=reverse("notifications:push-detail", args=[push.pk]),
+            now=now,
+            push=push,
+        )
+        _enqueue_deliveries()
+    return feedback
+
+
+def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackReply:
+    """The sender answers feedback in the same thread; everything is kept."""
+    text = text.strip()
+    if not text:
+        raise ValueError(_("Reply text is required."))
+    now = timezone.now()
+    push = feedback.push
+    with transaction.atomic():
+        reply = FeedbackReply.objects.create(
+            feedback=feedback,
+            text=text,
+            replied_by=_actor_user(actor),
+            replied_by_label=actor.label,
+            replied_at=now,
+        )
+        Feedback.objects.filter(pk=feedback.pk, status=FeedbackStatus.OPEN).update(
+            status=FeedbackStatus.ANSWERED, answered_at=now
+        )
+        audit_record(
+            actor=actor,
+            action="push.feedback_reply",
+            obj=reply,
+            details={"push": push.pk, "feedback": feedback.pk, "text": text[:500]},
+            at=now,
+        )
+        department_notify(
+            department=push.receiver,
+            title=_("%(sender)s answered your feedback on %(title)s")
+            % {"sender": push.sender.name, "title": push.title},
+            body=text[:1000],
+            url=reverse("notifications:push-detail", args=[push.pk]),
+            now=now,
+            push=push,
+        )
+        _enqueue_deliveries()
+    feedback.refresh_from_db()
+    return reply
+
+
+def notifications_mark_read(*, user: Any, ids: Sequence[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

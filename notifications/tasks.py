@@ -1,0 +1,63 @@
+import datetime
+import logging
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Delivery, DeliveryChannel, DeliveryStatus
+from .services import _for_update, pushes_auto_claim_overdue
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_ATTEMPTS = 8
+DELIVERY_BATCH_SIZE = 100
+
+
+@shared_task(name="notifications.auto_claim_overdue")
+def auto_claim_overdue() -> int:
+    """Beat, every 5 minutes: the R4 sweep. Idempotent by construction."""
+    claimed = pushes_auto_claim_overdue(now=timezone.now())
+    if claimed:
+        logger.info("auto-claimed %s overdue pushes", claimed)
+    return claimed
+
+
+def _backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+@shared_task(name="notifications.send_pending_deliveries")
+def deliveries_send_pending() -> int:
+    """Send due e-mail outbox rows. Each row is locked while it is sent, so two workers
+    never send the same one; a failure schedules a retry with exponential backoff."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            due = Delivery.objects.filter(
+                channel=DeliveryChannel.EMAIL,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at__lte=timezone.now(),
+            ).order_by("next_attempt_at", "pk")
+            batch = list(_for_update(due)[:DELIVERY_BATCH_SIZE])
+            if not batch:
+                return sent
+            for delivery in batch:
+                delivery.attempts += 1
+                try:
+                    send_mail(delivery.subject, delivery.body, None, [delivery.address])
+                except Exception as exc:  # any transport error is retried later
+                    delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    if delivery.attempts >= EMAIL_MAX_ATTEMPTS:
+                        delivery.status = DeliveryStatus.FAILED
+                    delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
+                else:
+                    delivery.status = DeliveryStatus.SENT
+                    delivery.sent_at = timezone.now()
+                    sent += 1
+                delivery.save(
+                    update_fields=["attempts", "status", "last_error", "next_attempt_at", "sent_at"]
+                )
+        if len(batch) < DELIVERY_BATCH_SIZE:
+            return sent

@@ -1,0 +1,217 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from linzi_platform.pagination import keyset_page
+from organizations.scoping import actor_for_user
+
+from . import selectors
+from .filters import PushFilter
+from .forms import BulkClaimForm, FeedbackForm, ReplyForm
+from .kinds import push_kind
+from .models import Feedback, Notification, Push, PushState
+from .services import (
+    FeedbackWindowClosed,
+    PushConflict,
+    feedback_raise,
+    feedback_reply,
+    notifications_mark_read,
+    push_claim,
+    pushes_claim,
+)
+
+PAGE_SIZE = 25
+
+
+def _box(request: HttpRequest, *, box: str) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    if box == "inbox":
+        base = selectors.pushes_inbox(actor=actor)
+        order = selectors.INBOX_ORDER
+    else:
+        base = selectors.pushes_outbox(actor=actor)
+        order = selectors.OUTBOX_ORDER
+    filterset = PushFilter(request.GET or None, queryset=base)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    page = keyset_page(queryset, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    selectors.annotate_time_left(page.items)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "notifications/box.html",
+        {
+            "box": box,
+            "filter": filterset,
+            "pushes": page.items,
+            "next_cursor": page.next_cursor,
+            "query": query.urlencode(),
+            "counts": selectors.push_state_counts(queryset=base),
+            "is_first_page": not request.GET.get("cursor"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, box="inbox")
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, box="outbox")
+
+
+def _visible_push(request: HttpRequest, pk: int) -> Push:
+    try:
+        return selectors.push_detail(actor=actor_for_user(request.user), pk=pk)
+    except Push.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    push = _visible_push(request, pk)
+    selectors.annotate_time_left([push])
+    is_receiver = actor.department is not None and push.receiver_id == actor.department.pk
+    is_sender = actor.department is not None and push.sender_id == actor.department.pk
+    return render(
+        request,
+        "notifications/push_detail.html",
+        {
+            "push": push,
+            "kind": push_kind(push.kind),
+            "is_receiver": is_receiver,
+            "is_sender": is_sender,
+            "can_claim": is_receiver and push.state == PushState.PENDING,
+            "feedback_open": is_receiver and timezone.now() <= push.deadline,
+            "feedback_form": FeedbackForm(),
+            "reply_form": ReplyForm(),
+        },
+    )
+
+
+def _receiver_push(request: HttpRequest, pk: int) -> Push:
+    actor = actor_for_user(request.user)
+    push = _visible_push(request, pk)
+    if actor.department is None or push.receiver_id != actor.department.pk:
+        raise Http404
+    return push
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> HttpResponse:
+    push = _receiver_push(request, pk)
+    try:
+        push_claim(push=push, actor=actor_for_user(request.user))
+    except PushConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Claimed: %(title)s") % {"title": push.title})
+    if request.POST.get("next") == "inbox":
+        return redirect("notifications:inbox")
+    return redirect("notifications:push-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def claim_bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkClaimForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["ids"]:
+        messages.error(request, _("Select at least one pending push to claim."))
+        return redirect("notifications:inbox")
+    result = pushes_claim(push_ids=form.cleaned_data["ids"], actor=actor_for_user(request.user))
+    if result.claimed:
+        messages.success(
+            request,
+            ngettext("Claimed %(n)d push.", "Claimed %(n)d pushes.", len(result.claimed))
+            % {"n": len(result.claimed)},
+        )
+    if result.refused:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d push was not claimed: already claimed, overdue or not yours.",
+                "%(n)d pushes were not claimed: already claimed, overdue or not yours.",
+                len(result.refused),
+            )
+            % {"n": len(result.refused)},
+        )
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    push = _receiver_push(request, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Feedback: %(error)s") % {"error": form.errors["text"][0]})
+        return redirect("notifications:push-detail", pk=pk)
+    try:
+        feedback_raise(push=push, actor=actor_for_user(request.user), text=form.cleaned_data["text"])
+    except (FeedbackWindowClosed, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your feedback was sent to %(sender)s.") % {
+            "sender": push.sender.name
+        })
+    return redirect("notifications:push-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int, feedback_id: int) -> HttpResponse:
+    actor = actor_for_user(request.user)
+    push = _visible_push(request, pk)
+    if actor.department is None or push.sender_id != actor.department.pk:
+        raise Http404
+    item = Feedback.objects.filter(pk=feedback_id, push=push).first()
+    if item is None:
+        raise Http404
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Answer: %(error)s") % {"error": form.errors["text"][0]})
+    else:
+        try:
+            feedback_reply(feedback=item, actor=actor, text=form.cleaned_data["text"])
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your answer was sent."))
+    return redirect("notifications:push-detail", pk=pk)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    queryset = Notification.objects.filter(user=request.user)
+    page = keyset_page(
+        queryset,
+        order=(("created_at", True), ("id", True)),
+        cursor=request.GET.get("cursor"),
+        size=PAGE_SIZE,
+    )
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {"notifications": page.items, "next_cursor": page.next_cursor},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    notifications_mark_read(user=request.user, ids=ids or None)
+    return redirect("notifications:list")

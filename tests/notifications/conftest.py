@@ -1,0 +1,59 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from approvals.services import licence_decide
+from organizations.scoping import actor_for_user
+from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def second_supervision_department(db):
+    return DepartmentFactory(code="wsjk-test", name="测试卫生健康局")
+
+
+@pytest.fixture
+def food_item(supervision_department, second_supervision_department):
+    return ApprovalItemFactory(
+        code="food",
+        name="食品经营许可",
+        supervision_departments=[supervision_department, second_supervision_department],
+    )
+
+
+@pytest.fixture
+def decide(approval_clerk, food_item):
+    """Record a decision as the approval clerk; returns the licence."""
+    counter = iter(range(1, 10_000))
+
+    def _decide(**overrides):
+        n = next(counter)
+        arguments = {
+            "item": food_item,
+            "counterparty": {
+                "name": f"临淄测试食品有限公司{n}",
+                "credit_code": valid_credit_code(f"91370305MA3C{n:04d}"),
+                "contact_name": "张三",
+                "contact_phone": "13812345678",
+            },
+            "licence_no": f"JY13703050{n:05d}",
+            "licence_date": datetime.date(2026, 9, 30),
+            "valid_from": datetime.date(2026, 9, 30),
+            "valid_to": datetime.date(2031, 9, 29),
+        }
+        arguments.update(overrides)
+        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+
+    return _decide
+
+
+@pytest.fixture
+def receiver_clerk(supervision_department):
+    return StaffFactory(department=supervision_department).user
