@@ -130,7 +130,7 @@ class LicenceListCreateApi(generics.GenericAPIView):
     pagination_class = NewestDecisionFirst
     serializer_class = LicenceOutput
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.licences_visible(actor=actor_for_request(self.request))
 
     @extend_schema(responses=LicenceOutput(many=True))

@@ -56,9 +56,7 @@ class LicenceDecisionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 6}),
                 max_length=20000,
             )
-            self.fields["commitment_signer"] = forms.CharField(
-                label=_("Signed by"), max_length=100
-            )
+            self.fields["commitment_signer"] = forms.CharField(label=_("Signed by"), max_length=100)
             self.fields["commitment_signed_at"] = forms.DateTimeField(
                 label=_("Signed at"),
                 widget=DATETIME,

@@ -46,9 +46,14 @@ class ApprovalItem(models.Model):
     integrated_licence = models.BooleanField(
         _("integrated licence (one industry one licence)"), default=False
     )
-    notification_commitment = models.BooleanField(_("notification-commitment system"), default=False)
+    notification_commitment = models.BooleanField(
+        _("notification-commitment system"), default=False
+    )
     credit_mode = models.CharField(
-        _("credit-approval mode"), max_length=20, choices=CreditMode.choices, default=CreditMode.NONE
+        _("credit-approval mode"),
+        max_length=20,
+        choices=CreditMode.choices,
+        default=CreditMode.NONE,
     )
     important_category = models.CharField(
         _("important item category"),
@@ -210,7 +215,9 @@ class LicenceStatusChange(models.Model):
     licence = models.ForeignKey(
         Licence, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("licence")
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=LicenceStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=LicenceStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=LicenceStatus.choices)
     reason = models.TextField(_("reason"), blank=True)
     changed_by_label = models.CharField(_("changed by"), max_length=150)

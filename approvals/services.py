@@ -13,7 +13,6 @@ from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
 
 from . import push_kinds
-from .selectors import LICENCE_SUBJECT
 from .counterparties import counterparty_get_or_create
 from .models import (
     ApprovalItem,
@@ -23,6 +22,7 @@ from .models import (
     LicenceStatus,
     LicenceStatusChange,
 )
+from .selectors import LICENCE_SUBJECT
 
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
@@ -70,8 +70,10 @@ def _clean_integrated_licence(
         _add(
             errors,
             "integrated_licence",
-            _("This item is issued as an integrated licence: its face info (licence title and "
-              "licensed scope) is required."),
+            _(
+                "This item is issued as an integrated licence: its face info (licence title and "
+                "licensed scope) is required."
+            ),
         )
         return None
     return info
@@ -88,11 +90,17 @@ def _clean_commitment(
     commitment = commitment or {}
     text = str(commitment.get("text") or "").strip()
     signed_at = commitment.get("signed_at")
-    mode = commitment.get("mode") or (item.credit_mode if item.credit_mode != CreditMode.NONE else "")
+    mode = commitment.get("mode") or (
+        item.credit_mode if item.credit_mode != CreditMode.NONE else ""
+    )
     if not text:
-        _add(errors, "commitment", _("This item requires the applicant's signed commitment letter."))
+        _add(
+            errors, "commitment", _("This item requires the applicant's signed commitment letter.")
+        )
     elif len(text) > COMMITMENT_TEXT_MAX:
-        _add(errors, "commitment", _("The commitment letter is too long (20000 characters at most)."))
+        _add(
+            errors, "commitment", _("The commitment letter is too long (20000 characters at most).")
+        )
     if isinstance(signed_at, str):
         try:
             signed_at = datetime.datetime.fromisoformat(signed_at)

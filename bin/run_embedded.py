@@ -44,7 +44,8 @@ def main() -> int:
         children[name] = subprocess.Popen(command, cwd=ROOT)  # noqa: S603
 
     url = f"http://{args.host}:{args.port}/"
-    print(f"\n临淄区审批监管互动平台已启动：{url}\n按 Ctrl-C 停止（网站、任务处理器和定时任务一起停止）。\n")
+    print(f"\n临淄区审批监管互动平台已启动：{url}")
+    print("按 Ctrl-C 停止（网站、任务处理器和定时任务一起停止）。\n")
     sys.stdout.flush()
 
     exit_code = 0

@@ -52,9 +52,7 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
             return method(view, request, *args, **kwargs)
         key = key.strip()
         if not key or len(key) > KEY_MAX_LENGTH:
-            raise exceptions.ValidationError(
-                {"Idempotency-Key": [_("Give 1 to 200 characters.")]}
-            )
+            raise exceptions.ValidationError({"Idempotency-Key": [_("Give 1 to 200 characters.")]})
         principal = _principal(request)
         request_hash = _request_hash(request)
         now = timezone.now()

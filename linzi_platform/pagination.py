@@ -24,7 +24,9 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, fields: Sequence[tuple[str, bool]], model: type[Model]) -> list[Any] | None:
+def _decode(
+    cursor: str, fields: Sequence[tuple[str, bool]], model: type[Model]
+) -> list[Any] | None:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
@@ -60,7 +62,9 @@ def keyset_page(
             name, descending = order[position]
             step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[position]})
             equal_before = Q(**{order[i][0]: values[i] for i in range(position)})
-            after = (equal_before & step) | after if position < len(order) - 1 else equal_before & step
+            after = (
+                (equal_before & step) | after if position < len(order) - 1 else equal_before & step
+            )
         queryset = queryset.filter(after)
     ordering = [f"-{name}" if descending else name for name, descending in order]
     rows = list(queryset.order_by(*ordering)[: size + 1])

@@ -83,7 +83,7 @@ class PushListApi(generics.ListAPIView):
     pagination_class = NewestFirst
     filterset_class = PushFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         actor = actor_for_request(self.request)
         box = self.request.query_params.get("box", "inbox")
         if box == "outbox":

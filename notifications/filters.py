@@ -14,11 +14,15 @@ class PushFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=push_kind_choices, label=_("kind"))
     item = django_filters.CharFilter(field_name="item_code", label=_("item code"))
     sent_after = django_filters.DateFilter(
-        field_name="sent_at", lookup_expr="date__gte", label=_("sent from"),
+        field_name="sent_at",
+        lookup_expr="date__gte",
+        label=_("sent from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     sent_before = django_filters.DateFilter(
-        field_name="sent_at", lookup_expr="date__lte", label=_("sent until"),
+        field_name="sent_at",
+        lookup_expr="date__lte",
+        label=_("sent until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(field_name="overdue", label=_("overdue"))

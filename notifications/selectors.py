@@ -40,12 +40,16 @@ def pushes_visible(*, actor: Actor) -> QuerySet[Push]:
 
 def push_detail(*, actor: Actor, pk: int) -> Push:
     """One visible push with its feedback thread; raises Push.DoesNotExist otherwise."""
-    return pushes_visible(actor=actor).prefetch_related(
-        Prefetch(
-            "feedback",
-            queryset=Feedback.objects.order_by("raised_at", "id").prefetch_related("replies"),
+    return (
+        pushes_visible(actor=actor)
+        .prefetch_related(
+            Prefetch(
+                "feedback",
+                queryset=Feedback.objects.order_by("raised_at", "id").prefetch_related("replies"),
+            )
         )
-    ).get(pk=pk)
+        .get(pk=pk)
+    )
 
 
 def push_state_counts(*, queryset: QuerySet[Push]) -> dict[str, int]:
@@ -78,7 +82,7 @@ class TimeLeft:
 
 
 def time_left(*, deadline: datetime.datetime, now: datetime.datetime, memo: dict) -> TimeLeft:
-    """"2 小时 10 分" on the deadline's day, otherwise whole working days; `memo` caches the
+    """ "2 小时 10 分" on the deadline's day, otherwise whole working days; `memo` caches the
     working-day count per date so a page of rows costs a query or two, not one per row."""
     from django.utils.translation import gettext as _
 

@@ -156,8 +156,11 @@ def push_send(
         if pushes[0].pk is None:  # backends without RETURNING on bulk insert
             pushes = list(
                 Push.objects.filter(
-                    sender=sender, subject_type=subject.subject_type, subject_id=subject.subject_id,
-                    kind=kind, sent_at=sent_at,
+                    sender=sender,
+                    subject_type=subject.subject_type,
+                    subject_id=subject.subject_id,
+                    kind=kind,
+                    sent_at=sent_at,
                 ).order_by("id")
             )
         audit_record_many(
@@ -230,8 +233,10 @@ def push_claim(*, push: Push, actor: Actor) -> Push:
         pushes_auto_claim_overdue(now=now, only_ids=[push.pk])
         push.refresh_from_db()
         raise PushConflict(
-            _("The claim deadline %(deadline)s has passed: the push was auto-claimed and the "
-              "delay is recorded against your department.")
+            _(
+                "The claim deadline %(deadline)s has passed: the push was auto-claimed and the "
+                "delay is recorded against your department."
+            )
             % {"deadline": _local(push.deadline)}
         )
     raise PushConflict(_already_claimed_message(push))
@@ -343,7 +348,9 @@ def pushes_auto_claim_overdue(
                 ],
                 ignore_conflicts=True,
             )
-            departments = Department.objects.in_bulk({receiver_id for _pk, receiver_id, *_r in rows})
+            departments = Department.objects.in_bulk(
+                {receiver_id for _pk, receiver_id, *_r in rows}
+            )
             audit_record_many(
                 actor=None,
                 action="push.auto_claim",
@@ -373,8 +380,10 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
     window_closes = push.deadline
     if now > window_closes:
         raise FeedbackWindowClosed(
-            _("Feedback had to be sent by %(deadline)s (1 working day after receipt); it is "
-              "now closed.")
+            _(
+                "Feedback had to be sent by %(deadline)s (1 working day after receipt); it is "
+                "now closed."
+            )
             % {"deadline": _local(window_closes)}
         )
     with transaction.atomic():

@@ -159,13 +159,15 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Feedback: %(error)s") % {"error": form.errors["text"][0]})
         return redirect("notifications:push-detail", pk=pk)
     try:
-        feedback_raise(push=push, actor=actor_for_user(request.user), text=form.cleaned_data["text"])
+        feedback_raise(
+            push=push, actor=actor_for_user(request.user), text=form.cleaned_data["text"]
+        )
     except (FeedbackWindowClosed, ValueError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Your feedback was sent to %(sender)s.") % {
-            "sender": push.sender.name
-        })
+        messages.success(
+            request, _("Your feedback was sent to %(sender)s.") % {"sender": push.sender.name}
+        )
     return redirect("notifications:push-detail", pk=pk)
 
 

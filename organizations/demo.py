@@ -76,6 +76,11 @@ def seed_departments_and_staff() -> list[tuple[str, str, str, str]]:
         )
         logins.insert(
             0,
-            (PLATFORM_ADMIN[0], PLATFORM_ADMIN[1], approval.name, str(StaffRole.PLATFORM_ADMIN.label)),
+            (
+                PLATFORM_ADMIN[0],
+                PLATFORM_ADMIN[1],
+                approval.name,
+                str(StaffRole.PLATFORM_ADMIN.label),
+            ),
         )
     return logins

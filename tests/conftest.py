@@ -61,9 +61,23 @@ def require_redis() -> str:
 def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
     log = log_path.open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "linzi_platform", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "linzi_platform",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -115,3 +129,9 @@ def platform_admin(approval_department):
     membership.user.is_superuser = True
     membership.user.save()
     return membership.user
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path: Path) -> None:
+    """Uploads and generated files of a test never land in the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-Linzi-2026")
 
     @factory.post_generation
-    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
@@ -78,6 +78,6 @@ class ApprovalItemFactory(factory.django.DjangoModelFactory):
     materials = "1. 申请书\n2. 营业执照"
 
     @factory.post_generation
-    def supervision_departments(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def supervision_departments(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create and extracted:
             obj.supervision_departments.set(extracted)

@@ -123,11 +123,15 @@ def test_invalid_counterparty_and_dates_are_reported_by_field(decide):
 
 
 def test_an_integrated_item_requires_its_licence_face_info(decide, supervision_department):
-    item = ApprovalItemFactory(integrated_licence=True, supervision_departments=[supervision_department])
+    item = ApprovalItemFactory(
+        integrated_licence=True, supervision_departments=[supervision_department]
+    )
     with pytest.raises(ValidationError) as error:
         decide(item=item)
     assert "integrated_licence" in error.value.message_dict
-    licence = decide(item=item, integrated_licence={"title": "食品经营许可证", "scope": "预包装食品销售"})
+    licence = decide(
+        item=item, integrated_licence={"title": "食品经营许可证", "scope": "预包装食品销售"}
+    )
     assert licence.integrated_licence["title"] == "食品经营许可证"
     assert Push.objects.get(subject_id=str(licence.pk)).payload["integrated_licence"]["scope"] == (
         "预包装食品销售"
@@ -135,7 +139,9 @@ def test_an_integrated_item_requires_its_licence_face_info(decide, supervision_d
 
 
 @time_machine.travel(at("2026-11-25T10:00"), tick=False)
-def test_a_notification_commitment_item_requires_the_commitment_letter(decide, supervision_department):
+def test_a_notification_commitment_item_requires_the_commitment_letter(
+    decide, supervision_department
+):
     item = ApprovalItemFactory(
         notification_commitment=True, supervision_departments=[supervision_department]
     )
@@ -144,7 +150,11 @@ def test_a_notification_commitment_item_requires_the_commitment_letter(decide, s
     assert "commitment" in error.value.message_dict
     licence = decide(
         item=item,
-        commitment={"text": "本人承诺符合条件。", "signed_at": at("2026-11-25T09:00"), "signer": "张三"},
+        commitment={
+            "text": "本人承诺符合条件。",
+            "signed_at": at("2026-11-25T09:00"),
+            "signer": "张三",
+        },
     )
     payload = Push.objects.get(subject_id=str(licence.pk)).payload
     assert payload["commitment"]["text"] == "本人承诺符合条件。"
@@ -227,9 +237,11 @@ def test_a_late_click_before_the_sweep_runs_is_an_auto_claim_not_an_on_time_clai
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()
     push = Push.objects.get(receiver=receiver_clerk.membership.department)
-    with time_machine.travel(at("2026-10-08T18:00"), tick=False):
-        with pytest.raises(PushConflict, match="已超过"):
-            push_claim(push=push, actor=actor_for_user(receiver_clerk))
+    with (
+        time_machine.travel(at("2026-10-08T18:00"), tick=False),
+        pytest.raises(PushConflict, match="已超过"),
+    ):
+        push_claim(push=push, actor=actor_for_user(receiver_clerk))
     push.refresh_from_db()
     assert push.state == PushState.AUTO_CLAIMED and push.overdue
     assert OverdueRecord.objects.filter(object_id=str(push.pk)).exists()
@@ -247,7 +259,9 @@ def test_bulk_claim_takes_only_the_departments_pending_pushes(decide, receiver_c
         decide()
         decide()
     own = list(
-        Push.objects.filter(receiver=receiver_clerk.membership.department).values_list("pk", flat=True)
+        Push.objects.filter(receiver=receiver_clerk.membership.department).values_list(
+            "pk", flat=True
+        )
     )
     foreign = Push.objects.exclude(receiver=receiver_clerk.membership.department).first().pk
     with time_machine.travel(at("2026-11-23T10:00"), tick=False):
@@ -258,24 +272,32 @@ def test_bulk_claim_takes_only_the_departments_pending_pushes(decide, receiver_c
     assert Push.objects.get(pk=foreign).state == PushState.PENDING
 
 
-def test_feedback_is_accepted_until_the_close_of_the_first_working_day(decide, receiver_clerk, approval_clerk):
+def test_feedback_is_accepted_until_the_close_of_the_first_working_day(
+    decide, receiver_clerk, approval_clerk
+):
     with time_machine.travel(at("2026-11-27T16:00"), tick=False):  # Friday
         decide()
     push = Push.objects.get(receiver=receiver_clerk.membership.department)
     actor = actor_for_user(receiver_clerk)
     with time_machine.travel(at("2026-11-30T17:29"), tick=False):  # Monday before close
         feedback = feedback_raise(push=push, actor=actor, text="许可有效期与申请不符，请核实。")
-    with time_machine.travel(at("2026-11-30T17:31"), tick=False):
-        with pytest.raises(FeedbackWindowClosed, match="2026-11-30 17:30"):
-            feedback_raise(push=push, actor=actor, text="再补充一点")
+    with (
+        time_machine.travel(at("2026-11-30T17:31"), tick=False),
+        pytest.raises(FeedbackWindowClosed, match="2026-11-30 17:30"),
+    ):
+        feedback_raise(push=push, actor=actor, text="再补充一点")
     assert Feedback.objects.count() == 1
     with time_machine.travel(at("2026-12-01T09:00"), tick=False):
-        feedback_reply(feedback=feedback, actor=actor_for_user(approval_clerk), text="已核实，无误。")
+        feedback_reply(
+            feedback=feedback, actor=actor_for_user(approval_clerk), text="已核实，无误。"
+        )
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.ANSWERED
     assert [r.text for r in feedback.replies.all()] == ["已核实，无误。"]
     assert Notification.objects.filter(user=approval_clerk, title__contains="反馈").exists()
-    assert AuditEvent.objects.filter(action__in=["push.feedback", "push.feedback_reply"]).count() == 2
+    assert (
+        AuditEvent.objects.filter(action__in=["push.feedback", "push.feedback_reply"]).count() == 2
+    )
 
 
 def test_blank_feedback_is_refused(decide, receiver_clerk):

@@ -18,7 +18,9 @@ def make_clients():
 def test_a_clerk_sees_only_the_rows_of_their_own_department():
     mine, own_client = make_clients()
     clerk = StaffFactory(department=mine).user
-    scoped = scope_to_department(ApiClient.objects.all(), actor=actor_for_user(clerk), via=["department"])
+    scoped = scope_to_department(
+        ApiClient.objects.all(), actor=actor_for_user(clerk), via=["department"]
+    )
     assert list(scoped) == [own_client]
 
 
@@ -33,7 +35,9 @@ def test_an_api_client_acts_for_its_own_department():
 def test_a_platform_admin_sees_every_department():
     make_clients()
     admin = StaffFactory(role=StaffRole.PLATFORM_ADMIN).user
-    scoped = scope_to_department(ApiClient.objects.all(), actor=actor_for_user(admin), via=["department"])
+    scoped = scope_to_department(
+        ApiClient.objects.all(), actor=actor_for_user(admin), via=["department"]
+    )
     assert scoped.count() == 2
 
 
@@ -42,7 +46,9 @@ def test_a_user_without_a_department_sees_nothing():
     user = get_user_model().objects.create_user("loner", password="x-Linzi-2026")
     actor = actor_for_user(user)
     assert actor.department is None
-    assert not scope_to_department(ApiClient.objects.all(), actor=actor, via=["department"]).exists()
+    assert not scope_to_department(
+        ApiClient.objects.all(), actor=actor, via=["department"]
+    ).exists()
 
 
 def test_several_lookups_match_either_side_without_duplicates():

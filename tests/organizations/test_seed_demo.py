@@ -25,10 +25,17 @@ def test_seed_demo_loads_the_district_and_running_it_twice_creates_nothing_twice
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
 
-    assert Department.objects.filter(kind=DepartmentKind.APPROVAL, name="临淄区行政审批服务局").exists()
+    assert Department.objects.filter(
+        kind=DepartmentKind.APPROVAL, name="临淄区行政审批服务局"
+    ).exists()
     supervision = Department.objects.filter(kind=DepartmentKind.SUPERVISION)
     assert supervision.count() >= 8
-    for name in ["临淄区市场监督管理局", "临淄区卫生健康局", "临淄区应急管理局", "临淄区综合行政执法局"]:
+    for name in [
+        "临淄区市场监督管理局",
+        "临淄区卫生健康局",
+        "临淄区应急管理局",
+        "临淄区综合行政执法局",
+    ]:
         assert supervision.filter(name=name).exists()
     for department in Department.objects.all():
         assert department.memberships.exclude(role=StaffRole.PLATFORM_ADMIN).count() == 2

@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,19 +27,29 @@ def test_the_embedded_launcher_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path
     env.update(DEBUG="1", LINZI_VAR_DIR=str(tmp_path))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=env, check=True, capture_output=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     port = free_port()
     log = (tmp_path / "run.log").open("wb")
     launcher = subprocess.Popen(
         [sys.executable, "bin/run_embedded.py", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         body = ""
         for _ in range(120):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/accounts/login/", timeout=2
+                ) as r:
                     body = r.read().decode()
                     break
             except OSError:

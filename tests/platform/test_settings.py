@@ -73,7 +73,9 @@ def test_every_chinese_message_is_translated_and_none_is_fuzzy():
     assert "#, fuzzy" not in po.split("\n\n", 1)[1]
     entries = po.split("\n\n")[1:]
     untranslated = [
-        e for e in entries if re.search(r'^msgstr ""\n?$', e.strip(), re.M) and 'msgstr ""\n"' not in e
+        e
+        for e in entries
+        if re.search(r'^msgstr ""\n?$', e.strip(), re.M) and 'msgstr ""\n"' not in e
     ]
     assert untranslated == []
 
@@ -89,7 +91,9 @@ def test_compiled_catalogue_is_not_older_than_its_source():
         mismatched = [
             (msgid, msgstr)
             for msgid, msgstr in pairs
-            if "%" not in msgid and "{" not in msgid and "\\" not in msgid
+            if "%" not in msgid
+            and "{" not in msgid
+            and "\\" not in msgid
             and translation.gettext(msgid) != msgstr
         ]
         assert mismatched == [], "run `make messages`: the .mo is stale"

@@ -20,7 +20,9 @@ def test_the_login_page_speaks_chinese():
 def test_a_clerk_logs_in_and_the_header_names_their_department_and_role(supervision_clerk):
     client = Client()
     response = client.post(
-        reverse("login"), {"username": supervision_clerk.username, "password": PASSWORD}, follow=True
+        reverse("login"),
+        {"username": supervision_clerk.username, "password": PASSWORD},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     text = response.content.decode()
@@ -46,7 +48,9 @@ def test_each_role_has_its_dashboard(role, expected):
     assert expected in response.content.decode()
 
 
-def test_the_platform_admin_dashboard_lists_every_department(platform_admin, supervision_department):
+def test_the_platform_admin_dashboard_lists_every_department(
+    platform_admin, supervision_department
+):
     client = Client()
     client.force_login(platform_admin)
     text = client.get(reverse("dashboard")).content.decode()

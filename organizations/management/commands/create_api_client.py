@@ -27,6 +27,8 @@ class Command(BaseCommand):
         if not department.active:
             raise CommandError(f"--department：部门“{department.name}”已停用。")
         client, key = api_client_create(department=department, name=name)
-        self.stdout.write(f"已为 {department.name} 创建 API 客户端“{client.name}”（前缀 {client.prefix}）。")
+        self.stdout.write(
+            f"已为 {department.name} 创建 API 客户端“{client.name}”（前缀 {client.prefix}）。"
+        )
         self.stdout.write("密钥只显示这一次，请妥善保存：")
         self.stdout.write(key)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             logins = seed_departments_and_staff()
             items = seed_items()
-            self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{len(logins)} 个账号，{items} 个划转事项。"))
+            self.stdout.write(
+                self.style.SUCCESS(f"演示数据已就绪：{len(logins)} 个账号，{items} 个划转事项。")
+            )
             if options["quiet_logins"]:
                 return
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
