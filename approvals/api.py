@@ -55,7 +55,7 @@ class LicenceInput(serializers.Serializer):
 
 class PushSummaryOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    receiver = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    receiver = serializers.CharField(source="receiver.code")
     deadline = serializers.DateTimeField()
     state = serializers.CharField()
 
@@ -70,9 +70,9 @@ class StatusChangeOutput(serializers.Serializer):
 
 class LicenceOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    item = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    item = serializers.CharField(source="item.code")
     item_name = serializers.CharField(source="item.name")
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.CharField(source="department.code")
     counterparty = serializers.SerializerMethodField()
     licence_no = serializers.CharField()
     licence_date = serializers.DateField()

@@ -2,25 +2,28 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 DEFAULT_MESSAGES = {
-    status.HTTP_400_BAD_REQUEST: "Invalid input.",
-    status.HTTP_401_UNAUTHORIZED: "Authentication required.",
-    status.HTTP_403_FORBIDDEN: "You do not have permission to do this.",
-    status.HTTP_404_NOT_FOUND: "Not found.",
-    status.HTTP_405_METHOD_NOT_ALLOWED: "Method not allowed.",
-    status.HTTP_409_CONFLICT: "The record is not in a state that allows this.",
-    status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests; try again later.",
+    status.HTTP_400_BAD_REQUEST: gettext_noop("Invalid input."),
+    status.HTTP_401_UNAUTHORIZED: gettext_noop("Authentication required."),
+    status.HTTP_403_FORBIDDEN: gettext_noop("You do not have permission to do this."),
+    status.HTTP_404_NOT_FOUND: gettext_noop("Not found."),
+    status.HTTP_405_METHOD_NOT_ALLOWED: gettext_noop("Method not allowed."),
+    status.HTTP_409_CONFLICT: gettext_noop("The record is not in a state that allows this."),
+    status.HTTP_429_TOO_MANY_REQUESTS: gettext_noop("Too many requests; try again later."),
 }
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The record is not in a state that allows this."
+    default_detail = gettext_noop("The record is not in a state that allows this.")
     default_code = "conflict"
 
 
@@ -35,6 +38,10 @@ def _flatten(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "organizations.context_processors.staff",
                 "workdays.context_processors.calendar_warnings",
+                "notifications.context_processors.unread",
             ],
         },
     },

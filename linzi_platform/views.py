@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from notifications.selectors import dashboard_cards, feedback_open
 from organizations.models import Department
 from organizations.scoping import actor_for_user
 
@@ -12,7 +13,12 @@ from organizations.scoping import actor_for_user
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_for_user(request.user)
-    context = {"actor": actor, "cards": [], "departments": None}
+    context = {
+        "actor": actor,
+        "cards": dashboard_cards(actor=actor),
+        "open_feedback": feedback_open(actor=actor)[:20],
+        "departments": None,
+    }
     if actor.is_platform_admin:
         context["departments"] = Department.objects.order_by("kind", "code")
     return render(request, "dashboard.html", context)

@@ -127,3 +127,56 @@ def counterparty_push_exists(*, actor: Actor, counterparty_code: str) -> bool:
         Q(sender=actor.department) | Q(receiver=actor.department),
         counterparty_code=counterparty_code,
     ).exists()
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    label: str
+    value: int
+    url: str
+    alert: bool = False
+
+
+def dashboard_cards(*, actor: Actor, now: datetime.datetime | None = None) -> list[DashboardCard]:
+    """Live counts for the dashboard: a handful of indexed COUNTs of the department's rows."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if actor.department is None and not actor.is_platform_admin:
+        return []
+    now = now or timezone.now()
+    local_now = now.astimezone(CALENDAR_TZ)
+    month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    day_end = local_now.replace(hour=23, minute=59, second=59, microsecond=999999)
+    inbox = pushes_inbox(actor=actor)
+    pending = inbox.filter(state=PushState.PENDING)
+    inbox_url = reverse("notifications:inbox")
+    feedback = feedback_open(actor=actor)
+    to_answer = (
+        feedback if actor.is_platform_admin else feedback.filter(push__sender=actor.department)
+    )
+    awaiting = (
+        feedback.none()
+        if actor.is_platform_admin
+        else feedback.filter(push__receiver=actor.department)
+    )
+    overdue = inbox.filter(state=PushState.AUTO_CLAIMED, deadline__gte=month_start)
+    return [
+        DashboardCard(_("Pending claim"), pending.count(), f"{inbox_url}?state=pending"),
+        DashboardCard(
+            _("Due today"),
+            pending.filter(deadline__lte=day_end).count(),
+            f"{inbox_url}?state=pending",
+            alert=True,
+        ),
+        DashboardCard(
+            _("Auto-claimed this month"), overdue.count(), f"{inbox_url}?state=auto_claimed", True
+        ),
+        DashboardCard(
+            _("Sent, awaiting claim"),
+            pushes_outbox(actor=actor).filter(state=PushState.PENDING).count(),
+            f"{reverse('notifications:outbox')}?state=pending",
+        ),
+        DashboardCard(_("Feedback to answer"), to_answer.count(), "#open-feedback", alert=True),
+        DashboardCard(_("Feedback awaiting answer"), awaiting.count(), "#open-feedback"),
+    ]

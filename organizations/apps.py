@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Departments and staff")
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  (registers the OpenAPI description of API keys)
