@@ -9,6 +9,7 @@ from approvals import api as approvals_api
 from approvals import catalog_api
 from notifications import api as notifications_api
 from organizations import api as organizations_api
+from organizations.forms import LoginForm
 
 from . import views
 
@@ -43,7 +44,9 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

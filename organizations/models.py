@@ -90,7 +90,7 @@ class IdempotencyRecord(models.Model):
     INSERT waits for the first transaction and then finds the stored response.
     """
 
-    principal = models.CharField(_("caller"), max_length=80)
+    principal = models.CharField(_("caller"), max_length=200)
     key = models.CharField(_("idempotency key"), max_length=200)
     request_hash = models.CharField(_("request hash"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"))

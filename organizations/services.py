@@ -16,7 +16,9 @@ def api_client_create(
         audit_record(
             actor=actor.user if actor else None,
             action="api_client.create",
-            obj=client,
+            # The key's primary key embeds its hash; the short prefix identifies it.
+            object_type="organizations.apiclient",
+            object_id=client.prefix,
             department=department,
             details={"name": name, "prefix": client.prefix},
         )

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
+
 from .csv_import import OverrideRow
 from .models import CalendarYear, WorkdayOverride
 
@@ -46,4 +48,11 @@ def calendar_import_notice(
         CalendarYear.objects.update_or_create(
             year=year, defaults={"loaded_at": now, "note": f"由 {source} 导入"}
         )
+    audit_record(
+        actor=by,
+        action="workdays.import",
+        object_type="workdays.calendaryear",
+        object_id=",".join(str(year) for year in years),
+        details={"source": source, "created": created, "updated": updated, "rows": len(rows)},
+    )
     return CalendarImportSummary(created=created, updated=updated, years=years)
