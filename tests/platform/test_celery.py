@@ -15,8 +15,12 @@ def test_a_real_worker_on_redis_runs_a_task_to_completion(live_worker):
     assert result.get(timeout=60) == "pong:redis"
 
 
-def test_the_embedded_filesystem_broker_carries_a_task_to_a_real_worker(tmp_path: Path):
+def test_the_embedded_filesystem_broker_carries_a_task_to_a_real_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """`make run` needs no Redis: kombu's filesystem transport under var/ does the job."""
+    # Celery lets a CELERY_BROKER_URL environment variable win over any app's configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "filesystem://")
     env = {**os.environ, "DEBUG": "1", "LINZI_VAR_DIR": str(tmp_path), "CELERY_BROKER_URL": ""}
     env.pop("CELERY_RESULT_BACKEND", None)
     worker = start_worker(env, tmp_path / "worker.log")
