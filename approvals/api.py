@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.pagination import CursorPagination
@@ -51,6 +52,21 @@ class LicenceInput(serializers.Serializer):
     valid_to = serializers.DateField(required=False, allow_null=True)
     integrated_licence = IntegratedLicenceInput(required=False, allow_null=True)
     commitment = CommitmentInput(required=False, allow_null=True)
+    access_acknowledged = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="R7: required true when the counterparty is under restricted or strict access.",
+    )
+    important_file = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="R14: id of the complete important-matter file (important items only).",
+    )
+    ordinary_procedure = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Credit-approval items: decide by the ordinary procedure, without commitment.",
+    )
 
 
 class PushSummaryOutput(serializers.Serializer):
@@ -82,6 +98,8 @@ class LicenceOutput(serializers.Serializer):
     integrated_licence = serializers.JSONField(allow_null=True)
     commitment = serializers.JSONField(allow_null=True)
     decided_at = serializers.DateTimeField()
+    access_level = serializers.CharField()
+    access_reasons = serializers.JSONField()
 
     def get_counterparty(self, licence: Any) -> dict[str, Any]:
         party = licence.counterparty
@@ -121,6 +139,22 @@ def _nest_errors(errors: dict[str, list[str]]) -> dict[str, Any]:
     return nested
 
 
+def _important_file(arguments: dict[str, Any], actor: Any) -> Any:
+    """The file chosen by id among the caller's files for the item; the service names gaps."""
+    file_id = arguments.pop("important_file", None)
+    item = arguments["item"]
+    if file_id is None or not item.is_important:
+        return None
+    from coordination.selectors import important_file_for
+
+    file = important_file_for(item=item, actor=actor).filter(pk=file_id).first()
+    if file is None:
+        raise exceptions.ValidationError(
+            {"important_file": [_("Choose an important-matter file of this item.")]}
+        )
+    return file
+
+
 class NewestDecisionFirst(CursorPagination):
     ordering = ("-decided_at", "-id")
     page_size = 50
@@ -145,6 +179,7 @@ class LicenceListCreateApi(generics.GenericAPIView):
         data = LicenceInput(data=request.data)
         data.is_valid(raise_exception=True)
         arguments = dict(data.validated_data)
+        arguments["important_file"] = _important_file(arguments, actor)
         try:
             licence = licence_decide(actor=actor, **arguments)
         except DjangoValidationError as exc:

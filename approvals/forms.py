@@ -33,10 +33,22 @@ class LicenceDecisionForm(forms.Form):
     valid_to = forms.DateField(
         label=_("Valid to"), widget=DATE, required=False, help_text=_("Leave empty for no expiry.")
     )
+    access_acknowledged = forms.BooleanField(
+        label=_("I have seen the access restriction and its reasons (R7)."), required=False
+    )
 
-    def __init__(self, *args: Any, item: ApprovalItem, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item: ApprovalItem, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
+        if item.is_important:
+            from coordination.selectors import important_file_for
+
+            self.fields["important_file"] = forms.ModelChoiceField(
+                label=_("Important-matter file"),
+                queryset=important_file_for(item=item, actor=actor),
+                required=False,
+                help_text=_("Important items are decided only on a complete file (R14)."),
+            )
         today = timezone.localdate()
         self.fields["licence_date"].initial = today
         self.fields["valid_from"].initial = today
@@ -63,6 +75,18 @@ class LicenceDecisionForm(forms.Form):
                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
                 initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
             )
+        if item.credit_mode != CreditMode.NONE:
+            # Checked by the service: not needed when the ordinary procedure is chosen.
+            for name in ("commitment_text", "commitment_signer", "commitment_signed_at"):
+                self.fields[name].required = False
+            self.fields["commitment_scan"] = forms.FileField(
+                label=_("Scanned commitment (optional)"), required=False
+            )
+            self.fields["ordinary_procedure"] = forms.BooleanField(
+                label=_("Use the ordinary procedure instead of credit approval"),
+                required=False,
+                help_text=_("Required for applicants on the dishonest list (strict access)."),
+            )
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -79,13 +103,19 @@ class LicenceDecisionForm(forms.Form):
             "licence_date": data["licence_date"],
             "valid_from": data["valid_from"],
             "valid_to": data.get("valid_to"),
+            "access_acknowledged": bool(data.get("access_acknowledged")),
         }
+        if self.item.is_important:
+            arguments["important_file"] = data.get("important_file")
         if self.item.integrated_licence:
             arguments["integrated_licence"] = {
                 "title": data.get("licence_title", ""),
                 "scope": data.get("licence_scope", ""),
                 "address": data.get("licence_address", ""),
             }
+        if self.item.credit_mode != CreditMode.NONE:
+            arguments["ordinary_procedure"] = bool(data.get("ordinary_procedure"))
+            arguments["commitment_scan"] = data.get("commitment_scan")
         if self.item.needs_commitment:
             signed_at: datetime.datetime | None = data.get("commitment_signed_at")
             arguments["commitment"] = {

@@ -192,6 +192,16 @@ class Licence(models.Model):
     )
     decided_by_label = models.CharField(_("decided by (label)"), max_length=150)
     decided_at = models.DateTimeField(_("decided at"), db_index=True)
+    # R7: the access level shown to the clerk before the decision, and their acknowledgement.
+    access_level = models.CharField(_("access level at decision"), max_length=16, default="normal")
+    access_reasons = models.JSONField(_("access reasons"), default=list, blank=True)
+    access_acknowledged_at = models.DateTimeField(
+        _("access restriction acknowledged at"), null=True, blank=True
+    )
+    # R14: the important-matter file (coordination app) the decision was made on.
+    important_file_id = models.PositiveIntegerField(
+        _("important-matter file"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("licence")

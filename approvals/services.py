@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,15 +85,15 @@ def _clean_commitment(
     item: ApprovalItem,
     commitment: dict[str, Any] | None,
     now: datetime.datetime,
+    *,
+    credit: bool,
 ) -> dict[str, Any] | None:
-    if not item.needs_commitment:
+    if not (item.notification_commitment or credit):
         return None
     commitment = commitment or {}
     text = str(commitment.get("text") or "").strip()
     signed_at = commitment.get("signed_at")
-    mode = commitment.get("mode") or (
-        item.credit_mode if item.credit_mode != CreditMode.NONE else ""
-    )
+    mode = (commitment.get("mode") or item.credit_mode) if credit else ""
     if not text:
         _add(
             errors, "commitment", _("This item requires the applicant's signed commitment letter.")
@@ -115,7 +116,7 @@ def _clean_commitment(
             signed_at = timezone.make_aware(signed_at)
         if signed_at > now + datetime.timedelta(minutes=5):
             _add(errors, "commitment", _("The commitment cannot be signed in the future."))
-    if item.credit_mode != CreditMode.NONE and mode != item.credit_mode:
+    if credit and mode != item.credit_mode:
         _add(
             errors,
             "commitment",
@@ -154,6 +155,10 @@ def licence_decide(
     valid_to: datetime.date | None = None,
     integrated_licence: dict[str, Any] | None = None,
     commitment: dict[str, Any] | None = None,
+    access_acknowledged: bool = False,
+    ordinary_procedure: bool = False,
+    commitment_scan: UploadedFile | None = None,
+    important_file: Any = None,
 ) -> Licence:
     """Record an approval decision and push it to every responsible supervision department
     in one transaction (R1, R2): nothing is half-written."""
@@ -180,18 +185,43 @@ def licence_decide(
         today=timezone.localdate(now),
     )
     face_info = _clean_integrated_licence(errors, item, integrated_licence)
-    commitment_letter = _clean_commitment(errors, item, commitment, now)
+    # A credit-approval item decided on the spot against a signed commitment (Art. 8), unless
+    # the clerk uses the ordinary procedure (always open; the only one for strict access).
+    credit = item.credit_mode != CreditMode.NONE and not ordinary_procedure
+    commitment_letter = _clean_commitment(errors, item, commitment, now, credit=credit)
+    _check_important_file(errors, item=item, important_file=important_file, actor=actor)
     if licence_no and Licence.objects.filter(department=department, licence_no=licence_no).exists():
         _add(errors, "licence_no", _("This licence number has already been recorded."))
     try:
         with transaction.atomic():
             # Inside the transaction: a failure later on must not leave a new counterparty.
+            party = None
             try:
                 party = counterparty_get_or_create(**_counterparty_arguments(counterparty))
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     for message in messages:
                         _add(errors, f"counterparty.{field}", message)
+            access = counterparty_access_check(party) if party is not None else None
+            if access is not None and access.is_limited and not access_acknowledged:
+                _add(
+                    errors,
+                    "access_acknowledged",
+                    _(
+                        "This counterparty is under %(level)s: confirm that you have seen the "
+                        "reasons before deciding."
+                    )
+                    % {"level": access.label},
+                )
+            if credit and access is not None and access.level == "strict":
+                _add(
+                    errors,
+                    "ordinary_procedure",
+                    _(
+                        "This applicant is on the dishonest list (strict access) and cannot use "
+                        "credit approval: handle the application by the ordinary procedure."
+                    ),
+                )
             if errors:
                 raise ValidationError(errors)
             licence = Licence.objects.create(
@@ -207,7 +237,17 @@ def licence_decide(
                 decided_by=actor.user if getattr(actor.user, "pk", None) else None,
                 decided_by_label=actor.label,
                 decided_at=now,
+                access_level=access.level,
+                access_reasons=access.reasons,
+                access_acknowledged_at=now if access.is_limited else None,
+                important_file_id=important_file.pk if item.is_important else None,
             )
+            if credit:
+                from credit.services import credit_commitment_record
+
+                credit_commitment_record(
+                    licence=licence, commitment=commitment_letter, actor=actor, scan=commitment_scan
+                )
             LicenceStatusChange.objects.create(
                 licence=licence,
                 from_status="",
@@ -225,6 +265,10 @@ def licence_decide(
                     "licence_no": licence_no,
                     "counterparty": party.code,
                     "receivers": [receiver.code for receiver in receivers],
+                    "access": access.level,
+                    "access_acknowledged": access.is_limited,
+                    "procedure": "credit" if credit else "ordinary",
+                    "important_file": important_file.pk if item.is_important else None,
                 },
                 at=now,
             )
@@ -243,6 +287,39 @@ def licence_decide(
             {"licence_no": [_("This licence number has already been recorded.")]}
         ) from exc
     return licence
+
+
+def _check_important_file(
+    errors: dict[str, list[str]], *, item: ApprovalItem, important_file: Any, actor: Actor
+) -> None:
+    """R14: an important item's decision is refused until its file holds the consultations,
+    the stakeholder opinions and the hearing (or why none was needed); each gap is named."""
+    if not item.is_important:
+        return
+    from coordination.selectors import important_file_for, important_file_missing
+
+    if important_file is None:
+        _add(
+            errors,
+            "important_file",
+            _(
+                "This is an important item: choose its important-matter file (consultation, "
+                "stakeholder opinions, hearing) before deciding."
+            ),
+        )
+        return
+    if not important_file_for(item=item, actor=actor).filter(pk=important_file.pk).exists():
+        _add(errors, "important_file", _("Choose an important-matter file of this item."))
+        return
+    for missing in important_file_missing(file=important_file):
+        _add(errors, "important_file", _("Missing: %(what)s") % {"what": missing})
+
+
+def counterparty_access_check(counterparty: Counterparty) -> Any:
+    """R7 check of a counterparty (the supervision side keeps the listings)."""
+    from supervision.selectors import counterparty_access
+
+    return counterparty_access(counterparty=counterparty)
 
 
 def _counterparty_arguments(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -284,6 +361,25 @@ def decision_payload(licence: Licence) -> dict[str, Any]:
     }
 
 
+# A revoked, withdrawn or cancelled licence is final; a suspended one can still end so.
+FINAL_STATUSES = frozenset(
+    {LicenceStatus.REVOKED, LicenceStatus.WITHDRAWN, LicenceStatus.CANCELLED}
+)
+
+
+class LicenceStatusConflict(Exception):
+    """The licence's current status does not allow the change."""
+
+
+def licence_status_change_refusal(licence: Licence) -> str | None:
+    """Why the licence's status can no longer change, or None."""
+    if licence.status in FINAL_STATUSES:
+        return _("The licence is already %(status)s; its status can no longer change.") % {
+            "status": LicenceStatus(licence.status).label
+        }
+    return None
+
+
 def licence_change_status(
     *,
     licence: Licence,
@@ -292,51 +388,88 @@ def licence_change_status(
     actor: Actor,
     notify_except: Any = None,
 ) -> Licence:
-    """Change a licence's status and push the change to every department supervising it."""
-    now = timezone.now()
+    """Change a licence's status and push the change to every department supervising it.
+
+    A final status (revoked, withdrawn, cancelled) is never overwritten: LicenceStatusConflict.
+    """
     with transaction.atomic():
         current = Licence.objects.select_for_update().get(pk=licence.pk)
         if current.status == to_status:
             return current
+        refusal = licence_status_change_refusal(current)
+        if refusal:
+            raise LicenceStatusConflict(refusal)
         from_status = current.status
         Licence.objects.filter(pk=current.pk).update(status=to_status)
         current.status = to_status
-        LicenceStatusChange.objects.create(
-            licence=current,
+        _record_and_push_change(
+            current,
             from_status=from_status,
-            to_status=to_status,
             reason=reason,
-            changed_by_label=actor.label,
-            changed_at=now,
-        )
-        audit_record(
             actor=actor,
-            action="licence.status_change",
-            obj=current,
-            details={"from": from_status, "to": str(to_status), "reason": reason[:500]},
-            at=now,
-        )
-        receivers = [
-            department
-            for department in current.item.supervision_departments.filter(active=True)
-            if department != notify_except and department != actor.department
-        ]
-        push_send(
-            kind=push_kinds.LICENCE_STATUS_CHANGE,
-            sender=actor.department,
-            receivers=receivers,
-            payload={
-                "licence_id": current.pk,
-                "item": {"code": current.item.code, "name": current.item.name},
-                "counterparty": counterparty_snapshot(current.counterparty),
-                "licence_no": current.licence_no,
-                "from_status": from_status,
-                "to_status": str(to_status),
-                "reason": reason,
-                "changed_at": timezone.localtime(now).isoformat(),
-            },
-            subject=_licence_subject(current),
-            actor=actor,
-            sent_at=now,
+            notify_except=notify_except,
         )
     return current
+
+
+def licence_record_change(
+    *, licence: Licence, reason: str, actor: Actor, notify_except: Any = None
+) -> Licence:
+    """A change to a licence that keeps its status (变更): recorded and pushed like one."""
+    with transaction.atomic():
+        current = Licence.objects.select_for_update().get(pk=licence.pk)
+        refusal = licence_status_change_refusal(current)
+        if refusal:
+            raise LicenceStatusConflict(refusal)
+        _record_and_push_change(
+            current,
+            from_status=current.status,
+            reason=reason,
+            actor=actor,
+            notify_except=notify_except,
+        )
+    return current
+
+
+def _record_and_push_change(
+    licence: Licence, *, from_status: str, reason: str, actor: Actor, notify_except: Any = None
+) -> None:
+    now = timezone.now()
+    LicenceStatusChange.objects.create(
+        licence=licence,
+        from_status=from_status,
+        to_status=licence.status,
+        reason=reason,
+        changed_by_label=actor.label,
+        changed_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="licence.status_change",
+        obj=licence,
+        details={"from": from_status, "to": str(licence.status), "reason": reason[:500]},
+        at=now,
+    )
+    receivers = [
+        department
+        for department in licence.item.supervision_departments.filter(active=True).order_by("code")
+        if department != notify_except and department != actor.department
+    ]
+    push_send(
+        kind=push_kinds.LICENCE_STATUS_CHANGE,
+        sender=actor.department,
+        receivers=receivers,
+        payload={
+            "licence_id": licence.pk,
+            "item": {"code": licence.item.code, "name": licence.item.name},
+            "counterparty": counterparty_snapshot(licence.counterparty),
+            "licence_no": licence.licence_no,
+            "from_status": from_status,
+            "to_status": str(licence.status),
+            "reason": reason,
+            "changed_at": timezone.localtime(now).isoformat(),
+        },
+        subject=_licence_subject(licence),
+        actor=actor,
+        sent_at=now,
+    )

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,9 @@ from .forms import LicenceDecisionForm
 from .models import ApprovalItem, Counterparty
 from .services import licence_decide
 from .validators import mask_phone
+
+if TYPE_CHECKING:
+    from supervision.selectors import AccessCheck
 
 
 def _approval_actor(request: HttpRequest):
@@ -41,7 +46,17 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     item = ApprovalItem.objects.filter(code=code, active=True).first()
     if item is None:
         raise Http404
-    form = LicenceDecisionForm(request.POST or None, item=item)
+    initial = {}
+    code = (request.GET.get("code") or "").strip().upper()[:18]
+    if code:
+        initial = {
+            "code": code,
+            "code_type": "credit_code" if not code[:17].isdigit() else "id_number",
+        }
+    form = LicenceDecisionForm(
+        request.POST or None, request.FILES or None, item=item, actor=actor, initial=initial
+    )
+    access = _access_for_code(request.POST.get("code") if request.method == "POST" else code)
     if request.method == "POST" and form.is_valid():
         try:
             licence = licence_decide(actor=actor, **form.service_arguments())
@@ -54,7 +69,34 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
                 % {"n": item.supervision_departments.filter(active=True).count()},
             )
             return redirect("approvals:licence-detail", pk=licence.pk)
-    return render(request, "approvals/decision_form.html", {"form": form, "item": item})
+    return render(
+        request,
+        "approvals/decision_form.html",
+        {
+            "form": form,
+            "item": item,
+            "access": access,
+            "checked_code": code,
+            "credit_notice": _credit_notice(item),
+        },
+    )
+
+
+def _credit_notice(item: ApprovalItem) -> dict | None:
+    """R10: the one-time notice of a credit-approval item, shown before the commitment."""
+    from credit.selectors import credit_notice
+
+    return credit_notice(item=item)
+
+
+def _access_for_code(code: str | None) -> "AccessCheck | None":
+    """R7: the access level of an applicant, shown on the form before a decision."""
+    from supervision.selectors import counterparty_access, counterparty_by_code
+
+    counterparty = counterparty_by_code(code or "")
+    if counterparty is None:
+        return None
+    return counterparty_access(counterparty=counterparty)
 
 
 @login_required

@@ -15,6 +15,14 @@ app.conf.beat_schedule = {
         "task": "notifications.auto_claim_overdue",
         "schedule": 5 * 60,
     },
+    "credit-verifications-sweep": {
+        "task": "credit.verifications_sweep",
+        "schedule": 5 * 60,
+    },
+    "inquiries-deemed-consent": {
+        "task": "coordination.inquiries_deem_consent",
+        "schedule": 5 * 60,
+    },
     "retry-pending-deliveries": {
         "task": "notifications.send_pending_deliveries",
         "schedule": 60,

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "audit",
     "approvals",
     "notifications",
+    "supervision",
+    "credit",
+    "coordination",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,9 @@ api_v1 = [
         notifications_api.FeedbackReplyApi.as_view(),
         name="push-feedback-reply",
     ),
+    path("", include("supervision.api_urls")),
+    path("credit/", include("credit.api_urls")),
+    path("coordination/", include("coordination.api_urls")),
 ]
 
 admin.site.site_header = _("Linzi Approval-Supervision Coordination Platform")
@@ -55,6 +58,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("catalog/", include("approvals.catalog_urls")),
     path("pushes/", include("notifications.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("credit/", include("credit.urls")),
+    path("coordination/", include("coordination.urls")),
     path("", include("approvals.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

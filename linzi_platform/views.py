@@ -4,9 +4,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from coordination.dashboard import coordination_dashboard_cards
+from credit.dashboard import credit_dashboard_cards
 from notifications.selectors import dashboard_cards, feedback_open
 from organizations.models import Department
 from organizations.scoping import actor_for_user
+from supervision.dashboard import supervision_dashboard_cards
 
 
 @login_required
@@ -15,7 +18,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_for_user(request.user)
     context = {
         "actor": actor,
-        "cards": dashboard_cards(actor=actor),
+        "cards": [
+            *dashboard_cards(actor=actor),
+            *supervision_dashboard_cards(actor=actor),
+            *credit_dashboard_cards(actor=actor),
+            *coordination_dashboard_cards(actor=actor),
+        ],
         "open_feedback": feedback_open(actor=actor)[:20],
         "departments": None,
     }

@@ -104,11 +104,18 @@ def department_notify(
         for user in staff
         if user.email
     )
+    _enqueue_deliveries()
 
 
 def _enqueue_deliveries() -> None:
     from .tasks import deliveries_send_pending
 
+    # One send task per transaction is enough; the task takes every due row.
+    if any(
+        getattr(callback, "__self__", None) is deliveries_send_pending
+        for _ids, callback, _robust in connection.run_on_commit
+    ):
+        return
     # robust: the change is committed; a broker outage only delays the e-mail, which the
     # periodic retry sweep sends later.
     transaction.on_commit(deliveries_send_pending.delay, robust=True)
@@ -193,7 +200,6 @@ def push_send(
                 now=sent_at,
                 push=push,
             )
-        _enqueue_deliveries()
     return pushes
 
 
@@ -268,7 +274,7 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
         claimable = Push.objects.filter(
             pk__in=wanted, receiver=actor.department, state=PushState.PENDING, deadline__gte=now
         ).order_by("pk")
-        locked = list(_for_update(claimable).values_list("pk", "kind"))
+        locked = list(for_update_skip_locked(claimable).values_list("pk", "kind"))
         ids = [pk for pk, _kind in locked]
         Push.objects.filter(pk__in=ids, state=PushState.PENDING).update(
             state=PushState.CLAIMED,
@@ -293,9 +299,11 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
     return BulkClaimResult(claimed=ids, refused=[pk for pk in wanted if pk not in set(ids)])
 
 
-def _for_update(queryset: QuerySet) -> QuerySet:
+def for_update_skip_locked(queryset: QuerySet) -> QuerySet:
+    """Lock the rows for this transaction, skipping rows another transaction holds. Only the
+    queryset's own rows are locked, never those of select_related tables."""
     if connection.features.has_select_for_update_skip_locked:
-        return queryset.select_for_update(skip_locked=True)
+        return queryset.select_for_update(skip_locked=True, of=("self",))
     return queryset
 
 
@@ -319,7 +327,7 @@ def pushes_auto_claim_overdue(
             if only_ids is not None:
                 overdue = overdue.filter(pk__in=only_ids)
             rows = list(
-                _for_update(overdue.order_by("deadline", "pk")).values_list(
+                for_update_skip_locked(overdue.order_by("deadline", "pk")).values_list(
                     "pk", "receiver_id", "deadline", "kind"
                 )[:batch_size]
             )
@@ -411,7 +419,6 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
             now=now,
             push=push,
         )
-        _enqueue_deliveries()
     return feedback
 
 
@@ -449,7 +456,6 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
             now=now,
             push=push,
         )
-        _enqueue_deliveries()
     feedback.refresh_from_db()
     return reply
 

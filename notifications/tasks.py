@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Delivery, DeliveryChannel, DeliveryStatus
-from .services import _for_update, pushes_auto_claim_overdue
+from .services import for_update_skip_locked, pushes_auto_claim_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def deliveries_send_pending() -> int:
                 status=DeliveryStatus.PENDING,
                 next_attempt_at__lte=timezone.now(),
             ).order_by("next_attempt_at", "pk")
-            batch = list(_for_update(due)[:DELIVERY_BATCH_SIZE])
+            batch = list(for_update_skip_locked(due)[:DELIVERY_BATCH_SIZE])
             if not batch:
                 return sent
             for delivery in batch:

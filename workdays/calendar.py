@@ -152,3 +152,70 @@ def uncovered_years(years: Iterable[int]) -> list[int]:
         return []
     loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return [year for year in wanted if year not in loaded]
+
+
+def _office_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        dt.datetime.combine(day, settings.WORKDAY_OPEN, tzinfo=CALENDAR_TZ),
+        dt.datetime.combine(day, settings.WORKDAY_CLOSE, tzinfo=CALENDAR_TZ),
+    )
+
+
+def working_minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    """Minutes of office hours (WORKDAY_OPEN–WORKDAY_CLOSE on working days) between two aware
+    moments; 0 when end <= start. One query for the overrides of the whole span."""
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValueError("start and end must be aware datetimes")
+    if end <= start:
+        return 0
+    first = start.astimezone(CALENDAR_TZ).date()
+    last = end.astimezone(CALENDAR_TZ).date()
+    overrides = _overrides_between(first, last)
+    total = 0.0
+    day = first
+    while day <= last:
+        working = overrides.get(day)
+        if working is None:
+            working = _default_is_working_day(day)
+        if working:
+            opens, closes = _office_window(day)
+            overlap = min(end, closes) - max(start, opens)
+            if overlap > dt.timedelta(0):
+                total += overlap.total_seconds() / 60
+        day += ONE_DAY
+    return int(total)
+
+
+def subtract_working_minutes(moment: dt.datetime, minutes: int) -> dt.datetime:
+    """The moment `minutes` of office hours before `moment` (e.g. a reminder 2 working hours
+    before a deadline at 17:30 falls at 15:30 the same working day)."""
+    if timezone.is_naive(moment):
+        raise ValueError("moment must be an aware datetime")
+    remaining = dt.timedelta(minutes=minutes)
+    current = moment.astimezone(CALENDAR_TZ)
+    day = current.date()
+    overrides = _overrides_between(day - dt.timedelta(days=60), day)
+    for _step in range(400):
+        working = overrides.get(day)
+        if working is None:
+            working = _default_is_working_day(day)
+        if working:
+            opens, closes = _office_window(day)
+            available_end = min(current, closes)
+            if available_end > opens:
+                span = available_end - opens
+                if span >= remaining:
+                    return available_end - remaining
+                remaining -= span
+        day -= ONE_DAY
+        current = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=CALENDAR_TZ)
+    raise ValueError("no working time found within 400 days")
+
+
+def is_office_hours(moment: dt.datetime) -> bool:
+    """Whether `moment` falls within office hours of a working day (reminders go out only then)."""
+    local = moment.astimezone(CALENDAR_TZ)
+    if not is_working_day(local.date()):
+        return False
+    opens, closes = _office_window(local.date())
+    return opens <= local <= closes

@@ -6,7 +6,16 @@ from django.urls import reverse
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
-OWN_APPS = {"organizations", "workdays", "audit", "approvals", "notifications"}
+OWN_APPS = {
+    "organizations",
+    "workdays",
+    "audit",
+    "approvals",
+    "notifications",
+    "supervision",
+    "credit",
+    "coordination",
+}
 
 
 def own_models():

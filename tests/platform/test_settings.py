@@ -97,3 +97,17 @@ def test_compiled_catalogue_is_not_older_than_its_source():
             and translation.gettext(msgid) != msgstr
         ]
         assert mismatched == [], "run `make messages`: the .mo is stale"
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    """A translation with another placeholder crashes at run time (KeyError)."""
+    po = (ROOT / "locale/zh_Hans/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+    broken = []
+    for entry in po.split("\n\n")[1:]:
+        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
+        msgstr = "".join(re.findall(r'"(.*)"$', entry.split("msgstr", 1)[-1], re.M))
+        mismatch = set(placeholder.findall(msgid)) != set(placeholder.findall(msgstr))
+        if msgstr and mismatch and "msgid_plural" not in entry:
+            broken.append(msgid)
+    assert broken == []

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from approvals.demo import seed_items
+from credit.demo import seed_credit_catalog
 from organizations.demo import DEMO_PASSWORD, seed_departments_and_staff
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             logins = seed_departments_and_staff()
             items = seed_items()
+            seed_credit_catalog()
             self.stdout.write(
                 self.style.SUCCESS(f"演示数据已就绪：{len(logins)} 个账号，{items} 个划转事项。")
             )

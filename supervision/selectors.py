@@ -1,0 +1,137 @@
+"""Reads of the supervision side: access checks (R7), queues and listings."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from approvals.models import Counterparty
+from organizations.scoping import Actor, scope_to_department
+
+from .models import (
+    ACCESS_SEVERITY,
+    AccessLevel,
+    AccessRule,
+    CounterpartyListing,
+    LegacyCase,
+    LetterState,
+    LicenceLetter,
+    ListingType,
+)
+
+DEFAULT_RULES = {
+    ListingType.ANOMALY: AccessLevel.RESTRICTED,
+    ListingType.DISHONEST: AccessLevel.STRICT,
+}
+
+
+@dataclass(frozen=True)
+class AccessCheck:
+    level: str
+    reasons: list[dict] = field(default_factory=list)
+
+    @property
+    def is_limited(self) -> bool:
+        return self.level != AccessLevel.NORMAL
+
+    @property
+    def label(self) -> str:
+        return str(AccessLevel(self.level).label)
+
+
+def listings_in_force(*, on: datetime.date | None = None) -> QuerySet[CounterpartyListing]:
+    """Listings not removed and not past their end date: an expired one stops counting by
+    itself, because the date is compared at read time."""
+    on = on or timezone.localdate()
+    return CounterpartyListing.objects.filter(
+        Q(until__isnull=True) | Q(until__gte=on), removed_at__isnull=True, listed_on__lte=on
+    )
+
+
+def access_rules() -> dict[str, str]:
+    rules = dict(DEFAULT_RULES)
+    rules.update(dict(AccessRule.objects.values_list("listing_type", "access_level")))
+    return rules
+
+
+def counterparty_access(
+    *, counterparty: Counterparty | None, on: datetime.date | None = None
+) -> AccessCheck:
+    """R7: the strictest access level any listing in force imposes, with every reason."""
+    if counterparty is None or counterparty.pk is None:
+        return AccessCheck(level=AccessLevel.NORMAL)
+    rules = access_rules()
+    listings = (
+        listings_in_force(on=on)
+        .filter(counterparty=counterparty)
+        .select_related("department")
+        .order_by("listed_on", "id")
+    )
+    level = AccessLevel.NORMAL
+    reasons = []
+    for listing in listings:
+        imposed = rules.get(listing.listing_type, AccessLevel.RESTRICTED)
+        if ACCESS_SEVERITY[AccessLevel(imposed)] > ACCESS_SEVERITY[AccessLevel(level)]:
+            level = imposed
+        reasons.append(
+            {
+                "listing": listing.listing_type,
+                "listing_label": str(ListingType(listing.listing_type).label),
+                "access": imposed,
+                "department": listing.department.name,
+                "source_document": listing.source_document,
+                "listed_on": listing.listed_on.isoformat(),
+                "until": listing.until.isoformat() if listing.until else None,
+                "reason": listing.reason,
+            }
+        )
+    return AccessCheck(level=str(level), reasons=reasons)
+
+
+def counterparty_by_code(code: str) -> Counterparty | None:
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return Counterparty.objects.filter(Q(credit_code=code) | Q(id_number=code)).first()
+
+
+def restricted_counterparties(*, search: str = "") -> QuerySet[CounterpartyListing]:
+    listings = (
+        listings_in_force()
+        .select_related("counterparty", "department")
+        .order_by("-listed_on", "-id")
+    )
+    search = search.strip()[:100]
+    if search:
+        listings = listings.filter(
+            Q(counterparty__name__icontains=search)
+            | Q(counterparty__credit_code=search.upper())
+            | Q(counterparty__id_number=search.upper())
+            | Q(source_document__icontains=search)
+        )
+    return listings
+
+
+def letters_visible(*, actor: Actor) -> QuerySet[LicenceLetter]:
+    return scope_to_department(
+        LicenceLetter.objects.select_related(
+            "department", "approval_department", "licence", "licence__item", "licence__counterparty"
+        ),
+        actor=actor,
+        via=["department", "approval_department"],
+    )
+
+
+def letters_to_review(*, actor: Actor) -> QuerySet[LicenceLetter]:
+    return letters_visible(actor=actor).filter(state=LetterState.SUBMITTED)
+
+
+def cases_visible(*, actor: Actor) -> QuerySet[LegacyCase]:
+    return scope_to_department(
+        LegacyCase.objects.select_related(
+            "approval_department", "supervision_department", "counterparty"
+        ),
+        actor=actor,
+        via=["approval_department", "supervision_department"],
+    )

@@ -1,0 +1,136 @@
+import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+from approvals.models import CreditMode
+from approvals.services import licence_decide
+from organizations.models import StaffRole
+from organizations.scoping import actor_for_user
+from tests.factories import (
+    ApprovalDepartmentFactory,
+    ApprovalItemFactory,
+    DepartmentFactory,
+    StaffFactory,
+    valid_credit_code,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CATALOG_TERMS = {
+    "mode": CreditMode.POST_VERIFICATION,
+    "conditions": "1. 申请人未被列入严重失信主体名单；\n2. 具有符合要求的营业场所。",
+    "materials": "1. 申请表；\n2. 信用承诺书。",
+    "commitment_text": "本单位郑重承诺所提交材料真实有效，符合许可条件。",
+    "supervision_method": "“双随机、一公开”监管，按市场主体自身信用风险分级分类确定抽查比例。",
+    "legal_consequences": "承诺不实的，依法撤销许可，纳入失信记录。",
+}
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_for(department) -> APIClient:
+    out = StringIO()
+    call_command("create_api_client", department=department.code, name="系统", stdout=out)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
+    return client
+
+
+def commitment(signed_at: str = "2026-09-30T09:30:00+08:00") -> dict:
+    return {
+        "text": "本单位郑重承诺：所提交材料真实有效，已符合药品零售经营许可条件。",
+        "signed_at": signed_at,
+        "signer": "临淄康泰大药房 法定代表人 王建",
+    }
+
+
+@pytest.fixture
+def second_supervision_department(db):
+    return DepartmentFactory(code="wsjk-test", name="测试卫生健康局")
+
+
+@pytest.fixture
+def unrelated_supervision_department(db):
+    return DepartmentFactory(code="jtys-test", name="测试交通运输局")
+
+
+@pytest.fixture
+def unrelated_supervision_clerk(unrelated_supervision_department):
+    return StaffFactory(department=unrelated_supervision_department, role=StaffRole.CLERK).user
+
+
+@pytest.fixture
+def other_approval_department(db):
+    return ApprovalDepartmentFactory(code="xzsp-other", name="另一行政审批服务局")
+
+
+@pytest.fixture
+def other_approval_clerk(other_approval_department):
+    return StaffFactory(department=other_approval_department, role=StaffRole.CLERK).user
+
+
+@pytest.fixture
+def post_item(supervision_department, second_supervision_department):
+    return ApprovalItemFactory(
+        code="pharmacy-credit",
+        name="药品零售企业经营许可",
+        credit_mode=CreditMode.POST_VERIFICATION,
+        supervision_departments=[supervision_department, second_supervision_department],
+    )
+
+
+@pytest.fixture
+def exempt_item(supervision_department):
+    return ApprovalItemFactory(
+        code="food-credit",
+        name="食品经营许可",
+        credit_mode=CreditMode.EXEMPT,
+        supervision_departments=[supervision_department],
+    )
+
+
+@pytest.fixture
+def plain_item(supervision_department):
+    return ApprovalItemFactory(
+        code="plain-item", name="建筑工程施工许可", supervision_departments=[supervision_department]
+    )
+
+
+@pytest.fixture
+def decide(approval_clerk, post_item):
+    """Record a decision as the approval clerk (a post-verification credit decision unless
+    told otherwise); returns the licence."""
+    counter = iter(range(1, 10_000))
+
+    def _decide(**overrides):
+        n = next(counter)
+        arguments = {
+            "item": post_item,
+            "counterparty": {
+                "name": f"临淄康泰大药房有限公司{n}",
+                "credit_code": valid_credit_code(f"91370305MA3D{n:04d}"),
+                "contact_name": "王建",
+                "contact_phone": "13805331234",
+            },
+            "licence_no": f"鲁CB53300{n:03d}",
+            "licence_date": datetime.date(2026, 9, 30),
+            "valid_from": datetime.date(2026, 9, 30),
+            "valid_to": datetime.date(2031, 9, 29),
+            "commitment": commitment(),
+        }
+        arguments.update(overrides)
+        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+
+    return _decide
