@@ -147,6 +147,13 @@ class Counterparty(models.Model):
         return self.credit_code or self.id_number or ""
 
 
+def new_supervision_code() -> str:
+    """A short, unguessable, URL-safe supervision code (监管码): 96 random bits."""
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     SUSPENDED = "suspended", _("Suspended")
@@ -174,6 +181,13 @@ class Licence(models.Model):
         verbose_name=_("approval department"),
     )
     licence_no = models.CharField(_("licence number"), max_length=64)
+    supervision_code = models.CharField(
+        _("supervision code"),
+        max_length=24,
+        unique=True,
+        default=new_supervision_code,
+        editable=False,
+    )
     licence_date = models.DateField(_("licence date"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)

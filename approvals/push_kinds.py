@@ -27,6 +27,7 @@ class ApprovalDecisionPayload(serializers.Serializer):
     approval_department = _Ref()
     counterparty = _CounterpartySnapshot()
     licence_no = serializers.CharField()
+    supervision_code = serializers.CharField(required=False)
     licence_date = serializers.DateField()
     valid_from = serializers.DateField()
     valid_to = serializers.DateField(allow_null=True)

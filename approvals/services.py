@@ -352,6 +352,7 @@ def decision_payload(licence: Licence) -> dict[str, Any]:
         "approval_department": {"code": licence.department.code, "name": licence.department.name},
         "counterparty": counterparty_snapshot(licence.counterparty),
         "licence_no": licence.licence_no,
+        "supervision_code": licence.supervision_code,
         "licence_date": licence.licence_date.isoformat(),
         "valid_from": licence.valid_from.isoformat(),
         "valid_to": licence.valid_to.isoformat() if licence.valid_to else None,

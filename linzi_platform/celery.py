@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linzi_platform.settings")
 
@@ -22,6 +23,26 @@ app.conf.beat_schedule = {
     "inquiries-deemed-consent": {
         "task": "coordination.inquiries_deem_consent",
         "schedule": 5 * 60,
+    },
+    "monthly-report": {
+        "task": "notifications.compile_monthly_report",
+        "schedule": crontab(minute=0, hour=8, day_of_month=1),
+    },
+    "reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": 5 * 60,
+    },
+    "overdue-feedback": {
+        "task": "notifications.mark_overdue_feedback",
+        "schedule": 5 * 60,
+    },
+    "open-data-nightly": {
+        "task": "approvals.regenerate_open_data",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "retry-pending-webhooks": {
+        "task": "notifications.send_pending_webhooks",
+        "schedule": 60,
     },
     "retry-pending-deliveries": {
         "task": "notifications.send_pending_deliveries",

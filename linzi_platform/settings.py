@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "organizations",
     "workdays",
@@ -122,6 +123,14 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache (API throttles, calendar warnings) across web processes in production.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -252,6 +261,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per API key (or per user for the web UI's own calls); configurable from the environment.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "linzi_platform.throttling.ApiClientRateThrottle",
+        "linzi_platform.throttling.StaffUserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": os.environ.get("THROTTLE_API_CLIENT", "600/minute"),
+        "staff_user": os.environ.get("THROTTLE_USER", "300/minute"),
+        "anon": os.environ.get("THROTTLE_ANON", "60/minute"),
+    },
     "EXCEPTION_HANDLER": "linzi_platform.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -259,6 +279,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API v1 for the Linzi approval-supervision coordination platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the locally installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from approvals import api as approvals_api
 from approvals import catalog_api
 from notifications import api as notifications_api
+from notifications import report_api
 from organizations import api as organizations_api
 from organizations.forms import LoginForm
 
@@ -33,6 +34,11 @@ api_v1 = [
         notifications_api.FeedbackReplyApi.as_view(),
         name="push-feedback-reply",
     ),
+    path(
+        "reports/monthly/<str:month>/",
+        report_api.MonthlyReportApi.as_view(),
+        name="report-monthly",
+    ),
     path("", include("supervision.api_urls")),
     path("credit/", include("credit.api_urls")),
     path("coordination/", include("coordination.api_urls")),
@@ -57,6 +63,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("catalog/", include("approvals.catalog_urls")),
+    path("", include("approvals.public_urls")),
     path("pushes/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
     path("credit/", include("credit.urls")),
@@ -64,4 +71,5 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

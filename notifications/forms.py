@@ -24,3 +24,7 @@ class BulkClaimForm(forms.Form):
         # Any integer ids: the service only claims the department's own pending pushes.
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(value, value) for value in raw if str(value).isdigit()]
+
+
+class PreferencesForm(forms.Form):
+    email = forms.BooleanField(label=_("Also send my notifications by e-mail"), required=False)

@@ -48,6 +48,9 @@ class Push(models.Model):
     )
     claimed_by_label = models.CharField(_("claimed by (label)"), max_length=150, blank=True)
     overdue = models.BooleanField(_("overdue"), default=False)
+    claim_working_minutes = models.PositiveIntegerField(
+        _("time to claim (working minutes)"), null=True, blank=True
+    )
     title = models.CharField(_("title"), max_length=300)
     payload = models.JSONField(_("payload"))
     subject_type = models.CharField(_("subject type"), max_length=60)
@@ -258,6 +261,9 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
+    # Webhooks retry for 24 hours from the first attempt of the current round; "deliver
+    # again" in admin starts a new round.
+    first_attempt_at = models.DateTimeField(_("first attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -272,3 +278,104 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.address}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a webhook delivery, kept for the admin's delivery log."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
+    )
+    at = models.DateTimeField(_("attempted at"))
+    url = models.CharField(_("address"), max_length=300)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S} → {self.status_code or '-'}"
+
+
+class WebhookEndpoint(models.Model):
+    """A department system's callback URL: each new push to the department is POSTed there,
+    signed with `secret` (HMAC-SHA256). The secret is kept as given because signing needs
+    it; it is shown once, when it is created or rotated."""
+
+    department = models.OneToOneField(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="webhook_endpoint",
+        verbose_name=_("department"),
+    )
+    url = models.URLField(_("callback URL"), max_length=300)
+    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return f"{self.department} → {self.url}"
+
+
+class MonthlyReportImmutable(Exception):
+    """A compiled monthly report is a snapshot: recompile makes a new version instead."""
+
+
+class MonthlyReport(models.Model):
+    """The push/claim report of one calendar month (R18, Art. 7 and 15), kept as it was
+    compiled. Re-compiling adds a version; the old one stays."""
+
+    month = models.DateField(_("month"))
+    version = models.PositiveIntegerField(_("version"))
+    compiled_at = models.DateTimeField(_("compiled at"))
+    compiled_by_label = models.CharField(_("compiled by"), max_length=150)
+    data = models.JSONField(_("figures"))
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "version"], name="report_month_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} v{self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise MonthlyReportImmutable("a compiled monthly report is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise MonthlyReportImmutable("a compiled monthly report is never deleted")
+
+
+class Reminder(models.Model):
+    """One reminder per open obligation, 2 working hours before its deadline (exactly once)."""
+
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["object_type", "object_id"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id}"

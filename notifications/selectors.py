@@ -178,5 +178,27 @@ def dashboard_cards(*, actor: Actor, now: datetime.datetime | None = None) -> li
             f"{reverse('notifications:outbox')}?state=pending",
         ),
         DashboardCard(_("Feedback to answer"), to_answer.count(), "#open-feedback", alert=True),
+        on_time_rate_card(inbox=inbox, month_start=month_start, now=now),
         DashboardCard(_("Feedback awaiting answer"), awaiting.count(), "#open-feedback"),
     ]
+
+
+def on_time_rate_card(
+    *, inbox: QuerySet[Push], month_start: datetime.datetime, now: datetime.datetime
+) -> DashboardCard:
+    """This month's on-time claim rate: of the pushes due so far, claimed before the deadline."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    settled = inbox.filter(deadline__gte=month_start, deadline__lte=now).aggregate(
+        on_time=Count("id", filter=Q(state=PushState.CLAIMED)),
+        auto=Count("id", filter=Q(state=PushState.AUTO_CLAIMED)),
+    )
+    total = settled["on_time"] + settled["auto"]
+    rate = round(100 * settled["on_time"] / total) if total else 100
+    return DashboardCard(
+        _("On-time claim rate this month (%)"),
+        rate,
+        reverse("notifications:report-list"),
+        alert=rate < 100,
+    )

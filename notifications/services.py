@@ -11,7 +11,18 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    PositiveIntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +31,7 @@ from django.utils.translation import gettext as _
 from audit.services import AuditEntry, audit_record, audit_record_many
 from organizations.models import Department
 from organizations.scoping import Actor
-from workdays.calendar import add_working_days
+from workdays.calendar import add_working_days, working_minutes_between
 
 from .kinds import push_kind
 from .models import (
@@ -79,12 +90,15 @@ def department_notify(
     url: str,
     now: datetime.datetime,
     push: Push | None = None,
+    roles: Sequence[str] | None = None,
 ) -> None:
-    """In-app notices and e-mail outbox rows for a department's active staff."""
+    """In-app notices for a department's active staff (or only those in `roles`), and e-mail
+    outbox rows for those of them who keep e-mail notifications on."""
+    members = get_user_model().objects.filter(membership__department=department, is_active=True)
+    if roles is not None:
+        members = members.filter(membership__role__in=roles)
     staff = list(
-        get_user_model()
-        .objects.filter(membership__department=department, is_active=True)
-        .only("pk", "email")
+        members.only("pk", "email", "membership__email_notifications").select_related("membership")
     )
     Notification.objects.bulk_create(
         Notification(user=user, title=title, body=body, url=url, created_at=now) for user in staff
@@ -102,7 +116,7 @@ def department_notify(
             created_at=now,
         )
         for user in staff
-        if user.email
+        if user.email and user.membership.email_notifications
     )
     _enqueue_deliveries()
 
@@ -189,6 +203,12 @@ def push_send(
             department=sender,
             at=sent_at,
         )
+        # --- outbound webhooks: an outbox row per receiver with an active endpoint, in
+        # this transaction (notifications/webhooks.py sends it after commit).
+        from .webhooks import webhook_deliveries_record
+
+        webhook_deliveries_record(pushes=pushes, now=sent_at)
+        # --- end outbound webhooks
         for push in pushes:
             department_notify(
                 department=push.receiver,
@@ -222,6 +242,8 @@ def push_claim(*, push: Push, actor: Actor) -> Push:
             claimed_at=now,
             claimed_by=user,
             claimed_by_label=actor.label,
+            # Stored once, so the monthly report aggregates it in the database.
+            claim_working_minutes=working_minutes_between(push.sent_at, now),
         )
         if won:
             audit_record(
@@ -274,14 +296,23 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
         claimable = Push.objects.filter(
             pk__in=wanted, receiver=actor.department, state=PushState.PENDING, deadline__gte=now
         ).order_by("pk")
-        locked = list(for_update_skip_locked(claimable).values_list("pk", "kind"))
-        ids = [pk for pk, _kind in locked]
+        locked = list(for_update_skip_locked(claimable).values_list("pk", "kind", "sent_at"))
+        ids = [pk for pk, _kind, _sent in locked]
+        minutes = Case(
+            *[
+                When(pk=pk, then=Value(working_minutes_between(sent_at, now)))
+                for pk, _kind, sent_at in locked
+            ],
+            default=Value(None),
+            output_field=PositiveIntegerField(),
+        )
         Push.objects.filter(pk__in=ids, state=PushState.PENDING).update(
             state=PushState.CLAIMED,
             state_rank=1,
             claimed_at=now,
             claimed_by=user,
             claimed_by_label=actor.label,
+            claim_working_minutes=minutes,
         )
         audit_record_many(
             actor=actor,
@@ -290,7 +321,7 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
                 AuditEntry(
                     object_type="notifications.push", object_id=str(pk), details={"kind": kind}
                 )
-                for pk, kind in locked
+                for pk, kind, _sent in locked
             ],
             at=now,
         )
@@ -440,6 +471,20 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
         Feedback.objects.filter(pk=feedback.pk, status=FeedbackStatus.OPEN).update(
             status=FeedbackStatus.ANSWERED, answered_at=now
         )
+        if now > feedback.answer_deadline:
+            OverdueRecord.objects.bulk_create(
+                [
+                    OverdueRecord(
+                        department_id=push.sender_id,
+                        obligation=Obligation.FEEDBACK_ANSWER,
+                        object_type="notifications.feedback",
+                        object_id=str(feedback.pk),
+                        deadline=feedback.answer_deadline,
+                        recorded_at=now,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
         audit_record(
             actor=actor,
             action="push.feedback_reply",
@@ -460,8 +505,49 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
     return reply
 
 
+def feedback_mark_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Charge feedback left unanswered past its answer deadline to the sending department
+    (set-based; the unique record makes it safe to run twice)."""
+    now = now or timezone.now()
+    late = list(
+        Feedback.objects.filter(status=FeedbackStatus.OPEN, answer_deadline__lt=now)
+        .exclude(
+            Exists(
+                OverdueRecord.objects.filter(
+                    obligation=Obligation.FEEDBACK_ANSWER,
+                    object_type="notifications.feedback",
+                    object_id=Cast(OuterRef("pk"), output_field=CharField()),
+                )
+            )
+        )
+        .values_list("pk", "push__sender_id", "answer_deadline")
+    )
+    OverdueRecord.objects.bulk_create(
+        [
+            OverdueRecord(
+                department_id=sender_id,
+                obligation=Obligation.FEEDBACK_ANSWER,
+                object_type="notifications.feedback",
+                object_id=str(pk),
+                deadline=deadline,
+                recorded_at=now,
+            )
+            for pk, sender_id, deadline in late
+        ],
+        ignore_conflicts=True,
+    )
+    return len(late)
+
+
 def notifications_mark_read(*, user: Any, ids: Sequence[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def notification_preferences_save(*, user: Any, email: bool) -> None:
+    from organizations.models import StaffMembership
+
+    StaffMembership.objects.filter(user=user).update(email_notifications=email)
+    audit_record(actor=user, action="notifications.preferences", details={"email": email})

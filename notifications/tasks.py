@@ -61,3 +61,36 @@ def deliveries_send_pending() -> int:
                 )
         if len(batch) < DELIVERY_BATCH_SIZE:
             return sent
+
+
+@shared_task(name="notifications.send_pending_webhooks")
+def send_pending_webhooks() -> int:
+    """After each push and on beat, every minute: POST due webhook deliveries (leased, not
+    locked, during the HTTP calls); failures are retried with backoff for 24 hours."""
+    from .webhooks import webhooks_send_pending
+
+    return webhooks_send_pending()
+
+
+@shared_task(name="notifications.compile_monthly_report")
+def compile_monthly_report() -> str:
+    """Beat, 08:00 on the 1st: the previous month's report. Twice is harmless: one report."""
+    from .reports import monthly_report_compile, previous_month
+
+    report = monthly_report_compile(month=previous_month(timezone.now()))
+    return str(report)
+
+
+@shared_task(name="notifications.send_reminders")
+def send_reminders() -> int:
+    """Beat, every 5 minutes: reminders 2 working hours before deadlines (office hours only)."""
+    from .reminders import reminders_send_due
+
+    return reminders_send_due(now=timezone.now())
+
+
+@shared_task(name="notifications.mark_overdue_feedback")
+def mark_overdue_feedback() -> int:
+    from .services import feedback_mark_overdue
+
+    return feedback_mark_overdue(now=timezone.now())

@@ -5,14 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linzi_platform.pagination import keyset_page
 from organizations.scoping import actor_for_user
 
 from . import selectors
 from .filters import PushFilter
-from .forms import BulkClaimForm, FeedbackForm, ReplyForm
+from .forms import BulkClaimForm, FeedbackForm, PreferencesForm, ReplyForm
 from .kinds import push_kind
 from .models import Feedback, Notification, Push, PushState
 from .services import (
@@ -20,6 +20,7 @@ from .services import (
     PushConflict,
     feedback_raise,
     feedback_reply,
+    notification_preferences_save,
     notifications_mark_read,
     push_claim,
     pushes_claim,
@@ -217,3 +218,21 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
     notifications_mark_read(user=request.user, ids=ids or None)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Per-user choice of e-mail notifications (in-app notices always arrive)."""
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise Http404
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email": membership.email_notifications},
+    )
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_save(user=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("Your notification preferences were saved."))
+        return redirect("notifications:list")
+    return render(request, "notifications/preferences.html", {"form": form})

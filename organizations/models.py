@@ -51,6 +51,7 @@ class StaffMembership(models.Model):
         verbose_name=_("department"),
     )
     role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
+    email_notifications = models.BooleanField(_("notify me by e-mail"), default=True)
 
     class Meta:
         verbose_name = _("staff membership")

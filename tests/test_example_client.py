@@ -1,0 +1,127 @@
+"""examples/push_client.py is what partner systems copy: it must keep working."""
+
+import hashlib
+import hmac
+import importlib.util
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from approvals.models import Licence
+from linzi_platform.celery import app as celery_app
+from notifications.models import Push, PushState
+from notifications.webhooks import webhook_signature
+from organizations.scoping import actor_for_user
+from supervision.services import supervision_action_record
+from tests.factories import (
+    ApprovalDepartmentFactory,
+    ApprovalItemFactory,
+    DepartmentFactory,
+    StaffFactory,
+)
+
+CLIENT_PATH = Path(__file__).resolve().parent.parent / "examples" / "push_client.py"
+
+
+def load_client() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("linzi_push_client", CLIENT_PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+client = load_client()
+SECRET = "partner-secret-from-the-admin-message"
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Tasks enqueued after commit run in place instead of reaching a broker under var/."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def test_verify_signature_accepts_the_hmac_of_the_exact_body():
+    body = '{"id":42,"title":"食品经营许可"}'.encode()
+    assert client.verify_signature(body, sign(body), SECRET)
+    assert client.verify_signature(body, sign(body).upper().replace("SHA256=", "sha256="), SECRET)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "sha256=", "md5=abc", "sha256=00", "sha256=签名", sign(b"{}"), sign(b'{"id":42}', "x")],
+)
+def test_verify_signature_rejects_anything_else(header):
+    assert not client.verify_signature(b'{"id":42}', header, SECRET)
+
+
+def test_verify_signature_rejects_an_empty_secret():
+    assert not client.verify_signature(b"{}", sign(b"{}", ""), "")
+
+
+def test_verify_signature_agrees_with_the_platform_signer():
+    body = b'{"id":7,"kind":"approval_decision"}'
+    assert client.verify_signature(body, webhook_signature(body, SECRET), SECRET)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_example_records_a_licence_and_claims_its_inbox_against_a_live_server(
+    live_server, eager_tasks, monkeypatch, capsys
+):
+    approval = ApprovalDepartmentFactory(code="xzsp-live", name="测试行政审批服务局")
+    supervision = DepartmentFactory(code="scjg-live", name="测试市场监督管理局")
+    ApprovalItemFactory(
+        code="medical-institution", name="医疗机构执业许可", supervision_departments=[supervision]
+    )
+    # A supervision notice waiting in the approval department's inbox (R6).
+    inspector = StaffFactory(department=supervision).user
+    supervision_action_record(
+        actor=actor_for_user(inspector),
+        kind="training",
+        document_no="临市监培〔2026〕12号",
+        decided_on=timezone.localdate(),
+        summary="食品安全管理员培训通知",
+    )
+    out = StringIO()
+    call_command("create_api_client", department="xzsp-live", name="审批业务系统", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+
+    assert client.main([live_server.url, key]) == 0
+
+    licence = Licence.objects.get()
+    assert licence.department == approval and licence.item.code == "medical-institution"
+    assert Push.objects.get(receiver=supervision).state == PushState.PENDING
+    notice = Push.objects.get(receiver=approval)
+    assert notice.state == PushState.CLAIMED and notice.claimed_by_label.startswith("api:")
+    printed = capsys.readouterr().out
+    assert f"recorded licence {licence.licence_no}" in printed and "scjg-live" in printed
+    assert f"claimed push {notice.pk}" in printed
+
+    # Run again (environment variables this time): a new licence, nothing left to claim.
+    monkeypatch.setenv("BASE_URL", live_server.url)
+    monkeypatch.setenv("API_KEY", key)
+    assert client.main([]) == 0
+    assert Licence.objects.count() == 2
+    assert "claimed 0 pending push(es)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_example_reports_a_refused_licence(live_server, eager_tasks, capsys):
+    ApprovalDepartmentFactory(code="xzsp-live")
+    out = StringIO()
+    call_command("create_api_client", department="xzsp-live", name="审批业务系统", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert client.main([live_server.url, key, "--item", "no-such-item"]) == 1
+    assert "HTTP 400" in capsys.readouterr().err
+    assert not Licence.objects.exists()
