@@ -33,7 +33,11 @@ from notifications.models import (
     Obligation,
     OverdueRecord,
 )
-from notifications.services import department_notify, for_update_skip_locked
+from notifications.services import (
+    deliveries_enqueue,
+    department_notify,
+    for_update_skip_locked,
+)
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 from workdays.calendar import CALENDAR_TZ, add_working_days
@@ -155,21 +159,11 @@ def _approval_department_of(actor: Actor, message: str) -> Department:
     return department
 
 
-def _enqueue_deliveries() -> None:
-    from notifications.tasks import deliveries_send_pending
-
-    # robust: the change is committed; a broker outage only delays the e-mail, which the
-    # periodic retry sweep sends later.
-    transaction.on_commit(deliveries_send_pending.delay, robust=True)
-
-
 def _notify(
     departments: Sequence[Department], *, title: str, body: str, url: str, now: datetime.datetime
 ) -> None:
     for department in departments:
         department_notify(department=department, title=title, body=body, url=url, now=now)
-    if departments:
-        _enqueue_deliveries()
 
 
 @dataclass(frozen=True)
@@ -216,7 +210,7 @@ def _notify_many(notices: Sequence[_Notice], *, now: datetime.datetime) -> None:
         for pk, email in staff[n.department_id]
         if email
     )
-    _enqueue_deliveries()
+    deliveries_enqueue()
 
 
 def joint_earliest_time(invited_at: datetime.datetime) -> datetime.datetime:

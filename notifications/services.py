@@ -118,15 +118,16 @@ def department_notify(
         for user in staff
         if user.email and user.membership.email_notifications
     )
-    _enqueue_deliveries()
+    deliveries_enqueue()
 
 
-def _enqueue_deliveries() -> None:
+def deliveries_enqueue() -> None:
     from .tasks import deliveries_send_pending
 
     # One send task per transaction is enough; the task takes every due row.
+    # shared_task returns a proxy, so the queued callback is recognised by its task name.
     if any(
-        getattr(callback, "__self__", None) is deliveries_send_pending
+        getattr(getattr(callback, "__self__", None), "name", None) == deliveries_send_pending.name
         for _ids, callback, _robust in connection.run_on_commit
     ):
         return

@@ -331,3 +331,22 @@ def test_the_engine_has_no_approval_only_code():
 
     source = inspect.getsource(services)
     assert "approvals" not in source and "Licence" not in source
+
+
+def test_one_transaction_queues_the_e_mail_task_once(db):
+    from django.db import connection, transaction
+
+    from notifications.services import deliveries_enqueue
+    from notifications.tasks import deliveries_send_pending
+
+    def queued() -> int:
+        return sum(
+            getattr(getattr(callback, "__self__", None), "name", None)
+            == deliveries_send_pending.name
+            for _ids, callback, _robust in connection.run_on_commit
+        )
+
+    with transaction.atomic():
+        deliveries_enqueue()
+        deliveries_enqueue()
+        assert queued() == 1

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.models import (
     Delivery,
@@ -429,3 +430,48 @@ def test_changing_the_url_in_admin_keeps_the_secret(platform_admin, endpoint):
     endpoint.refresh_from_db()
     assert endpoint.url == "https://partner.example.gov.cn/new" and not endpoint.active
     assert endpoint.secret == endpoint.plain_secret
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_post_each_delivery_exactly_once(
+    require_postgres, supervision_department, receiver
+):
+    webhook_register(department=supervision_department, url=receiver.url)
+    now = timezone.now()
+    rows = Delivery.objects.bulk_create(
+        Delivery(
+            channel=DeliveryChannel.WEBHOOK,
+            department=supervision_department,
+            address=receiver.url,
+            subject="approval_decision",
+            body=json.dumps({"id": n}),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for n in range(70)
+    )
+    sent: list[int] = []
+
+    def run() -> None:
+        try:
+            sent.append(webhooks_send_pending())
+        finally:
+            connection.close()
+
+    barrier = threading.Barrier(3)
+
+    def together() -> None:
+        barrier.wait()
+        run()
+
+    threads = [threading.Thread(target=together) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    delivered_ids = sorted(int(r["headers"]["X-Linzi-Delivery"]) for r in receiver.requests)
+    assert delivered_ids == sorted(row.pk for row in rows)  # each once, none twice
+    assert sum(sent) == 70
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    assert DeliveryAttempt.objects.count() == 70
