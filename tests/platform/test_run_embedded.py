@@ -24,7 +24,8 @@ def test_the_embedded_launcher_serves_and_stops_cleanly_on_ctrl_c(tmp_path: Path
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
     }
-    env.update(DEBUG="1", LINZI_VAR_DIR=str(tmp_path))
+    # A var folder that does not exist yet, as on a fresh checkout.
+    env.update(DEBUG="1", LINZI_VAR_DIR=str(tmp_path / "fresh" / "var"))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT,
