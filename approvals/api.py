@@ -5,12 +5,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linzi_platform.idempotency import idempotent
+from linzi_platform.pagination import ApiCursorPagination
 from organizations.scoping import actor_for_request
 
 from . import selectors
@@ -155,9 +155,8 @@ def _important_file(arguments: dict[str, Any], actor: Any) -> Any:
     return file
 
 
-class NewestDecisionFirst(CursorPagination):
+class NewestDecisionFirst(ApiCursorPagination):
     ordering = ("-decided_at", "-id")
-    page_size = 50
 
 
 class LicenceListCreateApi(generics.GenericAPIView):

@@ -5,20 +5,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from linzi_platform.pagination import ApiCursorPagination
 
 from .models import ApprovalItem, CreditMode, ImportantCategory, ItemSampleText
 from .selectors import SEARCH_MAX_LENGTH, item_get_public, items_public
 
 
-class ItemCursorPagination(CursorPagination):
+class ItemCursorPagination(ApiCursorPagination):
     ordering = "code"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class ItemOutput(serializers.Serializer):

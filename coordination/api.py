@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 from approvals.models import ApprovalItem
 from linzi_platform.api_errors import Conflict
 from linzi_platform.idempotency import idempotent
+from linzi_platform.pagination import ApiCursorPagination
 from organizations.models import Department
 from organizations.scoping import Actor, actor_for_request
 
@@ -100,11 +100,8 @@ def _get(queryset_getter: Any, **kwargs: Any) -> Any:
         raise Http404 from None
 
 
-class NewestSentFirst(CursorPagination):
+class NewestSentFirst(ApiCursorPagination):
     ordering = ("-sent_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class NewestScheduledFirst(NewestSentFirst):
@@ -409,12 +406,14 @@ class InspectionReportApi(APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = actor_for_request(request)
+        # Another department's inspection is 404 whatever the body (not a 400 first).
+        inspection = _inspection(actor, pk)
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         _call(
             services.inspection_report_draft,
             actor=actor,
-            inspection=_inspection(actor, pk),
+            inspection=inspection,
             **data.validated_data,
         )
         return Response(_inspection_out(actor, pk))
@@ -430,12 +429,13 @@ class InspectionSignOffApi(APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = actor_for_request(request)
+        inspection = _inspection(actor, pk)
         data = SignOffInput(data=request.data)
         data.is_valid(raise_exception=True)
         _call(
             services.inspection_sign_off,
             actor=actor,
-            inspection=_inspection(actor, pk),
+            inspection=inspection,
             agree=data.validated_data["decision"] == "sign",
             dissent=data.validated_data.get("dissent", ""),
         )

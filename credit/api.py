@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from approvals.api import PushSummaryOutput
 from approvals.models import ApprovalItem, CreditMode
 from linzi_platform.api_errors import Conflict
 from linzi_platform.idempotency import idempotent
+from linzi_platform.pagination import ApiCursorPagination
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
 from organizations.models import DepartmentKind
@@ -86,12 +86,6 @@ def _subject_pushes(actor: Actor, subject_type: str, pk: int) -> list:
     )
 
 
-class NewestFirst(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 # --------------------------------------------------------------------------- catalog (R9)
 
 
@@ -147,7 +141,7 @@ class CatalogFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=matching)
 
 
-class CatalogNewestFirst(NewestFirst):
+class CatalogNewestFirst(ApiCursorPagination):
     ordering = ("-updated_at", "-id")
 
 
@@ -328,7 +322,7 @@ class VerificationFilter(django_filters.FilterSet):
         return selectors.verifications_filter(queryset, search=value)
 
 
-class VerificationsNewestFirst(NewestFirst):
+class VerificationsNewestFirst(ApiCursorPagination):
     ordering = ("-deadline", "-id")
 
 
@@ -453,7 +447,7 @@ class RevocationFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=RevocationSource.choices)
 
 
-class RevocationsNewestFirst(NewestFirst):
+class RevocationsNewestFirst(ApiCursorPagination):
     ordering = ("-created_at", "-id")
 
 

@@ -11,6 +11,10 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 
 @dataclass(frozen=True)
@@ -74,3 +78,49 @@ def keyset_page(
         last = rows[-1]
         next_cursor = _encode([getattr(last, name) for name, _desc in order])
     return KeysetPage(items=rows, next_cursor=next_cursor)
+
+
+class ApiCursorPagination(CursorPagination):
+    """Keyset pagination for every API list (shared/API.md), newest first by default.
+
+    Unlike DRF's default, a malformed `page_size` or `cursor` is a 400 naming the parameter
+    instead of being silently ignored or answered with 404.
+    """
+
+    ordering: Any = ("-created_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1 or size > self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("This page link is invalid; start again.")]}
+            ) from exc

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from coordination.dashboard import coordination_dashboard_cards
@@ -38,3 +40,12 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """Any /api/ path that matches no endpoint (an unknown path or an id that is not a
+    number) answers the API's error envelope, not the HTML 404 page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}, status=404
+    )

@@ -2,13 +2,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linzi_platform.api_errors import Conflict
 from linzi_platform.idempotency import idempotent
+from linzi_platform.pagination import ApiCursorPagination
 from organizations.scoping import Actor, actor_for_request
 
 from . import selectors
@@ -17,11 +17,8 @@ from .models import Feedback, Push
 from .services import PushConflict, feedback_raise, feedback_reply, push_claim
 
 
-class NewestFirst(CursorPagination):
+class NewestFirst(ApiCursorPagination):
     ordering = ("-sent_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class FeedbackReplyOutput(serializers.Serializer):

@@ -19,7 +19,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +29,7 @@ from approvals.selectors import licences_visible
 from approvals.validators import normalize_code, validate_credit_code, validate_id_number
 from linzi_platform.api_errors import Conflict
 from linzi_platform.idempotency import idempotent
+from linzi_platform.pagination import ApiCursorPagination
 from notifications.models import Push
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
@@ -160,12 +160,6 @@ def _pushes_for(
     for push in pushes:
         found.setdefault(int(push.subject_id), []).append(push)
     return found
-
-
-class NewestFirst(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 # --------------------------------------------------------------------------- shared parts
@@ -335,7 +329,7 @@ def _action_output(actor: Actor, actions: list[SupervisionAction], *, many: bool
     return SupervisionActionOutput(actions[0], context={"pushes": pushes}).data
 
 
-class ActionsNewestFirst(NewestFirst):
+class ActionsNewestFirst(ApiCursorPagination):
     ordering = ("-recorded_at", "-id")
 
 
@@ -546,7 +540,7 @@ def _listings_visible(actor: Actor) -> QuerySet[CounterpartyListing]:
     return listings
 
 
-class ListingsNewestFirst(NewestFirst):
+class ListingsNewestFirst(ApiCursorPagination):
     ordering = ("-created_at", "-id")
 
 
@@ -695,7 +689,7 @@ def _letter_detail(actor: Actor, letter: LicenceLetter) -> dict[str, Any]:
     return LicenceLetterDetailOutput(letter, context={"pushes": list(pushes)}).data
 
 
-class LettersNewestFirst(NewestFirst):
+class LettersNewestFirst(ApiCursorPagination):
     ordering = ("-sent_at", "-id")
 
 
@@ -843,7 +837,7 @@ def _case_output(actor: Actor, case: LegacyCase) -> dict[str, Any]:
     return LegacyCaseOutput(_cases_visible(actor).get(pk=case.pk)).data
 
 
-class CasesNewestFirst(NewestFirst):
+class CasesNewestFirst(ApiCursorPagination):
     ordering = ("-opened_at", "-id")
 
 

@@ -259,6 +259,7 @@ def test_feedback_and_reply_over_the_api(licence_id, supervision_api, approval_a
     assert detail["feedback"][0]["replies"][0]["text"] == "已核实"
 
 
+@time_machine.travel(at("2026-11-24T10:00"), tick=False)
 def test_idempotent_claim_replays_the_first_answer(licence_id, supervision_api):
     push_id = supervision_api.get("/api/v1/pushes/").json()["results"][0]["id"]
     first = supervision_api.post(f"/api/v1/pushes/{push_id}/claim/", HTTP_IDEMPOTENCY_KEY="c-1")
