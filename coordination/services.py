@@ -186,10 +186,11 @@ def _notify_many(notices: Sequence[_Notice], *, now: datetime.datetime) -> None:
             membership__department_id__in={notice.department_id for notice in notices},
             is_active=True,
         )
-        .values_list("pk", "email", "membership__department_id")
+        .values_list("pk", "email", "membership__department_id", "membership__email_notifications")
     )
-    for pk, email, department_id in rows:
-        staff[department_id].append((pk, email))
+    for pk, email, department_id, wants_email in rows:
+        # As in department_notify: the in-app notice always, e-mail only when wanted.
+        staff[department_id].append((pk, email if wants_email else ""))
     Notification.objects.bulk_create(
         Notification(user_id=pk, title=n.title, body=n.body, url=n.url, created_at=now)
         for n in notices

@@ -227,3 +227,19 @@ def test_the_web_form_sends_a_letter_with_a_chosen_period(supervision_clerk, app
     assert response.status_code == 302
     # Sep 29, Sep 30, Oct 8, Oct 9 and the adjusted working Saturday Oct 10 (调休上班).
     assert Inquiry.objects.get().deadline == at("2026-10-10T17:30")
+
+
+def test_the_sweep_emails_only_staff_who_want_email_but_notifies_everyone_in_app(
+    letter, approval_department, approval_clerk
+):
+    from notifications.models import Delivery
+    from tests.factories import StaffFactory
+
+    quiet = StaffFactory(department=approval_department, email_notifications=False).user
+    assert quiet.email and approval_clerk.email
+    Delivery.objects.all().delete()
+    assert inquiries_deem_consent(now=DEADLINE + datetime.timedelta(hours=1)) == 1
+    addresses = set(Delivery.objects.values_list("address", flat=True))
+    assert approval_clerk.email in addresses
+    assert quiet.email not in addresses
+    assert Notification.objects.filter(user=quiet).count() == 1
