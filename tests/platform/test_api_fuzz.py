@@ -9,7 +9,9 @@ from io import StringIO
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
@@ -39,7 +41,20 @@ def _key_for(department) -> str:
 
 
 @pytest.fixture
-def fuzz_world(approval_department, supervision_department, approval_clerk, settings):
+def _keep_the_test_connection():
+    """The WSGI handler closes the connection after each request; inside the test's
+    transaction that would end it. Django's own test client disconnects the same hook."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(
+    _keep_the_test_connection, approval_department, supervision_department, approval_clerk, settings
+):
     """A small but real world, so ids in paths sometimes hit records."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
