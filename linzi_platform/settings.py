@@ -232,7 +232,17 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "CELERY_RESULT_BACKEND", f"file://{CELERY_QUEUE_DIR / 'results'}"
     )
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task (its worker was killed) is delivered again after
+    # `visibility_timeout` seconds; a refused or unreachable broker fails a publish fast.
+    _visibility_timeout = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        # Workers look for such abandoned messages every interval × throttle seconds
+        # (kombu's 10 × 10 by default): often enough for a short timeout too.
+        "unacked_restore_interval": max(1, min(10, _visibility_timeout // 30)),
+        "unacked_restore_throttle": 1 if _visibility_timeout < 300 else 10,
+        "socket_connect_timeout": 5,
+    }
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_RESULT_EXPIRES = datetime.timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE

@@ -11,11 +11,16 @@ from .services import for_update_skip_locked, pushes_auto_claim_overdue
 
 logger = logging.getLogger(__name__)
 
+# ignore_result=True on the tasks nobody waits for: besides storing nothing, an enqueue
+# then never touches the result backend. With Redis down, subscribing to a result blocks the
+# caller (a request's on_commit) ~20 s and then breaks the backend until the process
+# restarts, while a bare publish fails at once; the outbox rows stay pending and the beat
+# retry sweeps send them.
+
 EMAIL_MAX_ATTEMPTS = 8
-DELIVERY_BATCH_SIZE = 100
 
 
-@shared_task(name="notifications.auto_claim_overdue")
+@shared_task(name="notifications.auto_claim_overdue", ignore_result=True)
 def auto_claim_overdue() -> int:
     """Beat, every 5 minutes: the R4 sweep. Idempotent by construction."""
     claimed = pushes_auto_claim_overdue(now=timezone.now())
@@ -28,10 +33,12 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=min(2**attempts, 24 * 60))
 
 
-@shared_task(name="notifications.send_pending_deliveries")
+@shared_task(name="notifications.send_pending_deliveries", ignore_result=True)
 def deliveries_send_pending() -> int:
-    """Send due e-mail outbox rows. Each row is locked while it is sent, so two workers
-    never send the same one; a failure schedules a retry with exponential backoff."""
+    """Send due e-mail outbox rows, each in a transaction of its own: the row is locked while
+    it is sent, so two workers never send the same one, and a worker killed mid-run has
+    recorded every e-mail it sent except the one in flight (sent again by the next run).
+    A failure schedules a retry with exponential backoff."""
     sent = 0
     while True:
         with transaction.atomic():
@@ -40,30 +47,27 @@ def deliveries_send_pending() -> int:
                 status=DeliveryStatus.PENDING,
                 next_attempt_at__lte=timezone.now(),
             ).order_by("next_attempt_at", "pk")
-            batch = list(for_update_skip_locked(due)[:DELIVERY_BATCH_SIZE])
-            if not batch:
+            delivery = for_update_skip_locked(due).first()
+            if delivery is None:
                 return sent
-            for delivery in batch:
-                delivery.attempts += 1
-                try:
-                    send_mail(delivery.subject, delivery.body, None, [delivery.address])
-                except Exception as exc:  # any transport error is retried later
-                    delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    if delivery.attempts >= EMAIL_MAX_ATTEMPTS:
-                        delivery.status = DeliveryStatus.FAILED
-                    delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
-                else:
-                    delivery.status = DeliveryStatus.SENT
-                    delivery.sent_at = timezone.now()
-                    sent += 1
-                delivery.save(
-                    update_fields=["attempts", "status", "last_error", "next_attempt_at", "sent_at"]
-                )
-        if len(batch) < DELIVERY_BATCH_SIZE:
-            return sent
+            delivery.attempts += 1
+            try:
+                send_mail(delivery.subject, delivery.body, None, [delivery.address])
+            except Exception as exc:  # any transport error is retried later
+                delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if delivery.attempts >= EMAIL_MAX_ATTEMPTS:
+                    delivery.status = DeliveryStatus.FAILED
+                delivery.next_attempt_at = timezone.now() + _backoff(delivery.attempts)
+            else:
+                delivery.status = DeliveryStatus.SENT
+                delivery.sent_at = timezone.now()
+                sent += 1
+            delivery.save(
+                update_fields=["attempts", "status", "last_error", "next_attempt_at", "sent_at"]
+            )
 
 
-@shared_task(name="notifications.send_pending_webhooks")
+@shared_task(name="notifications.send_pending_webhooks", ignore_result=True)
 def send_pending_webhooks() -> int:
     """After each push and on beat, every minute: POST due webhook deliveries (leased, not
     locked, during the HTTP calls); failures are retried with backoff for 24 hours."""
@@ -81,7 +85,7 @@ def compile_monthly_report() -> str:
     return str(report)
 
 
-@shared_task(name="notifications.send_reminders")
+@shared_task(name="notifications.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     """Beat, every 5 minutes: reminders 2 working hours before deadlines (office hours only)."""
     from .reminders import reminders_send_due
@@ -89,7 +93,7 @@ def send_reminders() -> int:
     return reminders_send_due(now=timezone.now())
 
 
-@shared_task(name="notifications.mark_overdue_feedback")
+@shared_task(name="notifications.mark_overdue_feedback", ignore_result=True)
 def mark_overdue_feedback() -> int:
     from .services import feedback_mark_overdue
 

@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+CALL_PASSED = pytest.StashKey[bool]()
+
+
 def service_missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
@@ -28,9 +31,66 @@ def service_missing(reason: str) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
+    if report.when == "call":
+        item.stash[CALL_PASSED] = report.passed
     if REQUIRE_SERVICES and report.skipped and item.get_closest_marker("services"):
         report.outcome = "failed"
         report.longrepr = f"REQUIRE_SERVICES=1 forbids skipping a service test: {report.longrepr}"
+
+
+# The audit chain (R20) is verified after the whole suite: pytest-django erases what a
+# transactional test committed (threads, live servers and worker processes write for real
+# there) when the test ends, so the chain is verified just before that, after every such
+# test that passed; and once more over whatever remains when the last test is done, before
+# the test database is dropped. A broken chain fails the run.
+
+
+def _commits_for_real(item: pytest.Item) -> bool:
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker is not None:
+        transactional, reset_sequences, *_rest = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & {"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def audit_chain_problem(blocker: object) -> str | None:
+    """What `manage.py verify_audit` would report about the test database, or None."""
+    from audit.services import verify_chain
+
+    with blocker.unblock():  # type: ignore[attr-defined]
+        result = verify_chain()
+    if result.ok:
+        return None
+    return (
+        f"the audit chain is broken after {result.checked} intact events: first broken event "
+        f"#{result.first_broken_id} ({result.problem}): {result.reason}"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    problem = None
+    if item.stash.get(CALL_PASSED, False) and _commits_for_real(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        problem = audit_chain_problem(item.config.stash[blocking_manager_key])
+    result = yield
+    if problem:
+        pytest.fail(f"{problem} (committed by {item.nodeid})", pytrace=False)
+    return result
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """pytest-django's test database, whose audit chain is verified after the last test."""
+    yield
+    problem = audit_chain_problem(django_db_blocker)
+    if problem:
+        pytest.fail(f"after the whole suite, {problem}", pytrace=False)
 
 
 @pytest.fixture
