@@ -26,7 +26,7 @@ def test_the_embedded_filesystem_broker_carries_a_task_to_a_real_worker(
     worker = start_worker(env, tmp_path / "worker.log")
     try:
         queue = tmp_path / "celery"
-        client = Celery("embedded-client")
+        client = Celery("embedded-client", set_as_current=False)
         client.conf.update(
             broker_url="filesystem://",
             broker_transport_options={
