@@ -1,8 +1,12 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from linzi_platform.uploads import validate_upload
 
 from .models import (
     ApprovalItem,
@@ -14,8 +18,24 @@ from .models import (
 from .validators import normalize_code, normalize_phone
 
 
+class ItemSampleTextForm(forms.ModelForm):
+    """Sample texts are downloaded by the public (R19): the same size and type checks as
+    every other upload, so an admin cannot publish an executable or an HTML page by mistake."""
+
+    class Meta:
+        model = ItemSampleText
+        fields = ["item", "title", "file"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_upload(upload)
+        return upload
+
+
 class ItemSampleTextInline(admin.TabularInline):
     model = ItemSampleText
+    form = ItemSampleTextForm
     extra = 0
 
 
@@ -120,6 +140,7 @@ class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ItemSampleText)
 class ItemSampleTextAdmin(admin.ModelAdmin):
+    form = ItemSampleTextForm
     list_display = ["title", "item", "file"]
     list_select_related = ["item"]
     search_fields = ["title", "item__name", "item__code"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from linzi_platform.uploads import validate_upload
 from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
 
@@ -189,6 +190,14 @@ def licence_decide(
     # the clerk uses the ordinary procedure (always open; the only one for strict access).
     credit = item.credit_mode != CreditMode.NONE and not ordinary_procedure
     commitment_letter = _clean_commitment(errors, item, commitment, now, credit=credit)
+    if commitment_scan is not None:
+        # Checked here, with the other fields: inside the transaction a bad scan surfaced as
+        # a bare ValidationError without a field (a 500 in the decision form).
+        try:
+            validate_upload(commitment_scan)
+        except ValidationError as exc:
+            for message in exc.messages:
+                _add(errors, "commitment_scan", message)
     _check_important_file(errors, item=item, important_file=important_file, actor=actor)
     if licence_no and Licence.objects.filter(department=department, licence_no=licence_no).exists():
         _add(errors, "licence_no", _("This licence number has already been recorded."))

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ApprovalItem, ImportantCategory
+from linzi_platform.ids import parse_id
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 
@@ -45,6 +46,18 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
 class DepartmentsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+
+    def _check_values(self, value: Any) -> QuerySet[Department]:
+        # An id beyond the database's integer range reached the `pk__in` query and made the
+        # driver overflow (a 500): refuse it like any other unknown id.
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
     def label_from_instance(self, obj: Department) -> str:
         return str(obj.name)

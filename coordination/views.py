@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
@@ -244,9 +245,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not _is_approval(actor):
         raise PermissionDenied(_("Only the approval department can do this."))
     initial = {}
-    file_id = request.GET.get("file", "")
-    if file_id.isdigit():
-        initial["important_file"] = int(file_id)
+    file_id = parse_id(request.GET.get("file"))
+    if file_id is not None:
+        initial["important_file"] = file_id
     form = MeetingForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -396,9 +397,9 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     if not _is_approval(actor):
         raise PermissionDenied(_("Only the approval department can do this."))
     initial = {}
-    file_id = request.GET.get("file", "")
-    if file_id.isdigit():
-        initial["important_file"] = int(file_id)
+    file_id = parse_id(request.GET.get("file"))
+    if file_id is not None:
+        initial["important_file"] = file_id
     form = InspectionForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.models import ApprovalItem, CreditMode
+from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from notifications.selectors import pushes_visible, time_left
 from notifications.services import PushConflict
@@ -521,9 +522,11 @@ def breach_create(request: HttpRequest) -> HttpResponse:
     pinned = None
     wanted = request.GET.get("licence", "")
     if wanted:
-        if not wanted.isdigit():
+        if parse_id(wanted) is None:
             raise Http404
-        pinned = selectors.licences_for_breach_report(actor=actor).filter(pk=int(wanted)).first()
+        pinned = (
+            selectors.licences_for_breach_report(actor=actor).filter(pk=parse_id(wanted)).first()
+        )
         if pinned is None:
             raise Http404
     form = BreachReportForm(

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+TEXT_SNIFF_BYTES = 8192
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Extension → leading bytes the file must start with (None: no reliable signature).
 ALLOWED_TYPES: dict[str, tuple[bytes, ...] | None] = {
     ".pdf": (b"%PDF",),
@@ -37,12 +39,17 @@ def validate_upload(upload: UploadedFile) -> None:
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="file_empty")
     signatures = ALLOWED_TYPES[suffix]
+    upload.seek(0)
+    head = upload.read(16 if signatures else TEXT_SNIFF_BYTES)
+    upload.seek(0)
     if signatures:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in signatures):
-            raise ValidationError(
-                _("The file's content does not match its type (%(suffix)s).") % {"suffix": suffix},
-                code="file_content",
-            )
+        matches = any(head.startswith(signature) for signature in signatures)
+    else:
+        # Text has no signature, but a NUL byte outside UTF-16 means a binary, e.g. an .exe
+        # renamed .txt.
+        matches = head.startswith(UTF16_BOMS) or b"\x00" not in head
+    if not matches:
+        raise ValidationError(
+            _("The file's content does not match its type (%(suffix)s).") % {"suffix": suffix},
+            code="file_content",
+        )

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.ids import parse_id
+
 
 class FeedbackForm(forms.Form):
     text = forms.CharField(
@@ -23,7 +25,7 @@ class BulkClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any integer ids: the service only claims the department's own pending pushes.
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(value, value) for value in raw if str(value).isdigit()]
+        self.fields["ids"].choices = [(value, value) for value in raw if parse_id(value)]
 
 
 class PreferencesForm(forms.Form):

@@ -35,6 +35,8 @@ from .report_excel import (
 from .reports import monthly_report_compile, previous_month
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+REPORT_EARLIEST_YEAR = 1990
+REPORT_LATEST_YEAR = 2100
 TREND_MONTHS = 12
 COMPILE_CHOICES = 24
 
@@ -43,9 +45,12 @@ COMPILE_CHOICES = 24
 
 
 def report_month_parse(text: str) -> datetime.date | None:
-    """Parse "2026-10" as date(2026, 10, 1); anything else gives None."""
+    """Parse "2026-10" as date(2026, 10, 1); anything else gives None.
+
+    Years outside 1990–2100 (the platform's date range) are refused too: month arithmetic
+    around year 1 or 9999 (the trend, the previous month) would overflow into a 500."""
     match = MONTH_PATTERN.match(text or "")
-    if match is None:
+    if match is None or not REPORT_EARLIEST_YEAR <= int(match[1]) <= REPORT_LATEST_YEAR:
         return None
     try:
         return datetime.date(int(match[1]), int(match[2]), 1)

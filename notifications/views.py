@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from organizations.scoping import actor_for_user
 
@@ -215,7 +216,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [number for value in request.POST.getlist("ids") if (number := parse_id(value))]
     notifications_mark_read(user=request.user, ids=ids or None)
     return redirect("notifications:list")
 

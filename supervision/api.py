@@ -303,18 +303,9 @@ class SupervisionActionFilter(django_filters.FilterSet):
 
 
 def _actions_visible(actor: Actor) -> QuerySet[SupervisionAction]:
-    """A supervision department sees the actions it recorded; approval departments (their
-    receivers) and platform admins see all."""
-    actions = SupervisionAction.objects.select_related(
-        "department", "counterparty", "licence", "licence__item"
-    ).prefetch_related("listings", "attachments")
-    if actor.is_platform_admin:
-        return actions
-    if actor.department is None:
-        return actions.none()
-    if actor.department.kind == DepartmentKind.APPROVAL:
-        return actions
-    return actions.filter(department=actor.department)
+    """The recording supervision department and the approval departments it was pushed to
+    (see supervision.selectors.actions_visible)."""
+    return selectors.actions_visible(actor=actor).prefetch_related("listings", "attachments")
 
 
 def _action_output(actor: Actor, actions: list[SupervisionAction], *, many: bool) -> Any:

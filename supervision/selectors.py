@@ -3,10 +3,12 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from approvals.models import Counterparty
+from notifications.models import Push
 from organizations.scoping import Actor, scope_to_department
 
 from .models import (
@@ -18,6 +20,7 @@ from .models import (
     LetterState,
     LicenceLetter,
     ListingType,
+    SupervisionAction,
 )
 
 DEFAULT_RULES = {
@@ -111,6 +114,28 @@ def restricted_counterparties(*, search: str = "") -> QuerySet[CounterpartyListi
             | Q(source_document__icontains=search)
         )
     return listings
+
+
+ACTION_SUBJECT = "supervision.supervisionaction"
+
+
+def actions_visible(*, actor: Actor) -> QuerySet[SupervisionAction]:
+    """A supervision department sees the actions it recorded; an approval department those
+    pushed to it (R6). An action about a licence goes only to the licence's department, so
+    "every approval department sees every action" would leak it to the others."""
+    actions = SupervisionAction.objects.select_related(
+        "department", "counterparty", "licence", "licence__item"
+    )
+    if actor.is_platform_admin:
+        return actions
+    if actor.department is None:
+        return actions.none()
+    received = Push.objects.filter(
+        receiver=actor.department,
+        subject_type=ACTION_SUBJECT,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    return actions.filter(Q(department=actor.department) | Exists(received))
 
 
 def letters_visible(*, actor: Actor) -> QuerySet[LicenceLetter]:

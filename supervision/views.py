@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvals.selectors import licences_visible
 from approvals.services import LicenceStatusConflict
+from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
 from organizations.models import DepartmentKind
-from organizations.scoping import Actor, actor_for_user, scope_to_department
+from organizations.scoping import Actor, actor_for_user
 
 from . import selectors, services
 from .forms import (
@@ -100,14 +101,7 @@ def _call(
 
 
 def actions_visible(*, actor: Actor) -> QuerySet[SupervisionAction]:
-    """Every supervision action is pushed to the approval departments, so they see all of
-    them; a supervision department sees its own."""
-    actions = SupervisionAction.objects.select_related(
-        "department", "counterparty", "licence", "licence__item"
-    )
-    if _is_kind(actor, DepartmentKind.APPROVAL):
-        return actions
-    return scope_to_department(actions, actor=actor, via=["department"])
+    return selectors.actions_visible(actor=actor)
 
 
 def _subject_pushes(actor: Actor, subject_type: str, pk: int) -> QuerySet:
@@ -302,9 +296,9 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_create(request: HttpRequest) -> HttpResponse:
     actor = _supervision_actor(request, _("Only supervision departments send licence letters."))
     initial = {}
-    wanted = request.GET.get("licence", "")
-    if wanted.isdigit() and licences_visible(actor=actor).filter(pk=int(wanted)).exists():
-        initial["licence"] = int(wanted)
+    wanted = parse_id(request.GET.get("licence"))
+    if wanted is not None and licences_visible(actor=actor).filter(pk=wanted).exists():
+        initial["licence"] = wanted
     form = LetterForm(request.POST or None, request.FILES or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         letter = _call(request, form, services.letter_send, actor=actor, **form.service_arguments())

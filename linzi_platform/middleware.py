@@ -1,0 +1,30 @@
+"""Request hygiene shared by every view."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+
+class StripNulFromQueryMiddleware:
+    """Remove NUL characters from the query string's values.
+
+    PostgreSQL cannot hold NUL in a text literal, so `?q=%00` reached the search filters of
+    the list pages (the public catalog included) and the API's django-filter filters as a
+    500. A NUL never means anything in a search term or a filter: drop it. Form bodies need
+    no help — Django's and DRF's CharFields refuse NUL with a field error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
