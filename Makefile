@@ -25,6 +25,14 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest
 
+# Performance benchmark (docs/performance.md): needs PostgreSQL and Redis; ARGS=--quick for CI.
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/linzi_bench
+bench: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/5
+# DEBUG=1 only spares a SECRET_KEY: the command turns query logging off and runs gunicorn with DEBUG=0.
+bench: export DEBUG ?= 1
+bench: setup
+	$(PY) manage.py bench $(ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

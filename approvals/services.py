@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
@@ -30,10 +31,6 @@ EARLIEST_DATE = datetime.date(1990, 1, 1)
 LATEST_DATE = datetime.date(2100, 12, 31)
 INTEGRATED_LICENCE_FIELDS = ("title", "scope")
 COMMITMENT_TEXT_MAX = 20_000
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def _check_dates(

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from approvals.models import ApprovalItem
 from approvals.validators import normalize_code, validate_credit_code, validate_id_number
 from audit.services import AuditEntry, audit_record, audit_record_many
+from linzi_platform.field_errors import add_error as _add
+from linzi_platform.field_errors import raise_if_errors as _raise_if
 from linzi_platform.uploads import validate_upload
 from notifications.models import (
     Delivery,
@@ -85,15 +87,6 @@ class InquiryDeemedConsent(CoordinationConflict):
 def local_time(moment: datetime.datetime) -> str:
     """ "YYYY-MM-DD HH:MM" in the calendar's zone, the form every message shows times in."""
     return moment.astimezone(CALENDAR_TZ).strftime("%Y-%m-%d %H:%M")
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _text(

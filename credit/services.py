@@ -15,6 +15,7 @@ from approvals.models import ApprovalItem, CreditMode, Licence, LicenceStatus
 from approvals.selectors import licences_visible
 from approvals.services import counterparty_snapshot, licence_change_status
 from audit.services import AuditEntry, audit_record, audit_record_many
+from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.models import Obligation, OverdueRecord
 from notifications.services import (
@@ -51,10 +52,6 @@ CATALOG_FIELDS = (
     "legal_consequences",
 )
 MAX_RECTIFICATION_DAYS = 60
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def catalog_editable_by(*, actor: Actor, item: ApprovalItem) -> bool:

@@ -56,10 +56,11 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         principal = _principal(request)
         request_hash = _request_hash(request)
         now = timezone.now()
-        IdempotencyRecord.objects.filter(
-            principal=principal, key=key, created_at__lt=now - KEY_TTL
-        ).delete()
         with transaction.atomic():
+            # In the request's transaction: one commit per write, not two.
+            IdempotencyRecord.objects.filter(
+                principal=principal, key=key, created_at__lt=now - KEY_TTL
+            ).delete()
             existing = _claim_key(principal=principal, key=key, request_hash=request_hash, now=now)
             if existing is not None:
                 if existing.request_hash != request_hash:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -60,18 +60,25 @@ def keyset_page(
     A malformed cursor is treated as the first page, never as an error.
     """
     values = _decode(cursor, order, queryset.model) if cursor else None
-    if values is not None:
-        after = Q()
+    ordering = [f"-{name}" if descending else name for name, descending in order]
+    if values is None:
+        rows = list(queryset.order_by(*ordering)[: size + 1])
+    else:
+        # The rows after the cursor as one index range per sort column, read in order and
+        # only until the page is full: (a = v1, b = v2, c after v3), then (a = v1, b after
+        # v2), then (a after v1). Each range starts at the cursor in the index, whereas a
+        # single OR of the three makes PostgreSQL walk the index from the top and filter out
+        # every row above the cursor — with mixed sort directions no row comparison helps.
+        rows = []
         for position in range(len(order) - 1, -1, -1):
             name, descending = order[position]
-            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[position]})
-            equal_before = Q(**{order[i][0]: values[i] for i in range(position)})
-            after = (
-                (equal_before & step) | after if position < len(order) - 1 else equal_before & step
+            branch = queryset.filter(
+                **{order[i][0]: values[i] for i in range(position)},
+                **{f"{name}__{'lt' if descending else 'gt'}": values[position]},
             )
-        queryset = queryset.filter(after)
-    ordering = [f"-{name}" if descending else name for name, descending in order]
-    rows = list(queryset.order_by(*ordering)[: size + 1])
+            rows += list(branch.order_by(*ordering)[: size + 1 - len(rows)])
+            if len(rows) > size:
+                break
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "supervision",
     "credit",
     "coordination",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -71,6 +71,13 @@ class Push(models.Model):
                 fields=["receiver", "state", "-sent_at", "-id"], name="push_inbox_state_idx"
             ),
             models.Index(fields=["sender", "-sent_at", "-id"], name="push_outbox_idx"),
+            # The API lists a box newest first (no "pending first"): its own keyset order.
+            models.Index(fields=["receiver", "-sent_at", "-id"], name="push_inbox_newest_idx"),
+            # Dashboard counts of a department's deadlines this month / due today.
+            models.Index(fields=["receiver", "deadline"], name="push_receiver_deadline_idx"),
+            # The monthly report selects a month by send time and by deadline.
+            models.Index(fields=["sent_at"], name="push_sent_at_idx"),
+            models.Index(fields=["deadline"], name="push_deadline_idx"),
             models.Index(
                 fields=["deadline"],
                 name="push_pending_deadline_idx",

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, F, Max, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,13 +55,31 @@ def previous_month(now: datetime.datetime) -> datetime.date:
     return (local - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _percentile(queryset: Any, field: str, fraction: float, count: int) -> float | None:
-    """Nearest-rank percentile, read by the database with ORDER BY … OFFSET."""
-    if count == 0:
-        return None
-    rank = max(1, math.ceil(fraction * count))
-    value = queryset.order_by(field).values_list(field, flat=True)[rank - 1]
-    return round(value / 60, 2)
+PERCENTILES = (0.5, 0.9)
+
+
+def _nearest_rank(fraction: float, count: int) -> int:
+    return max(1, math.ceil(fraction * count))
+
+
+def _claim_percentiles(
+    histograms: dict[int, dict[int, int]], counts: dict[int, int]
+) -> dict[tuple[int, float], float]:
+    """Nearest-rank median and 90th percentile of the time to claim per receiving department,
+    read off its histogram (minutes -> how many claims took that long): the rank-th smallest
+    time is where the running count first reaches the rank."""
+    result: dict[tuple[int, float], float] = {}
+    for receiver_id, count in counts.items():
+        if not count:
+            continue
+        ranks = {fraction: _nearest_rank(fraction, count) for fraction in PERCENTILES}
+        seen = 0
+        for minutes, n in sorted(histograms.get(receiver_id, {}).items()):
+            seen += n
+            for fraction, rank in ranks.items():
+                if seen >= rank and (receiver_id, fraction) not in result:
+                    result[(receiver_id, fraction)] = round(minutes / 60, 2)
+    return result
 
 
 def _direction(kind: str, *, sending: bool) -> str:
@@ -76,22 +94,39 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
     in_month = Q(sent_at__gte=start, sent_at__lt=end)
     due_in_month = Q(deadline__gte=start, deadline__lt=end)
 
-    sent = dict(
-        Push.objects.filter(in_month).values_list("sender_id").annotate(n=Count("id")).order_by()
-    )
-    received = dict(
-        Push.objects.filter(in_month).values_list("receiver_id").annotate(n=Count("id")).order_by()
-    )
-    settled = {
-        row["receiver_id"]: row
-        for row in Push.objects.filter(due_in_month)
-        .values("receiver_id")
+    # One pass over the month's pushes, grouped by sender, receiver and — for claims due this
+    # month — the time to claim: sent, received, settled and the claim-time histograms are
+    # sums of these groups (a few thousand at most), not four scans and a sort of the table.
+    sent: dict[int, int] = {}
+    received: dict[int, int] = {}
+    settled: dict[int, dict[str, int]] = {}
+    histograms: dict[int, dict[int, int]] = {}
+    claimed_due = due_in_month & Q(state=PushState.CLAIMED)
+    for row in (
+        Push.objects.filter(in_month | due_in_month)
+        .values(
+            "sender_id",
+            "receiver_id",
+            claim_minutes=Case(When(claimed_due, then=F("claim_working_minutes"))),
+        )
         .annotate(
-            on_time=Count("id", filter=Q(state=PushState.CLAIMED)),
-            auto=Count("id", filter=Q(state=PushState.AUTO_CLAIMED)),
+            n=Count("id", filter=in_month),
+            on_time=Count("id", filter=claimed_due),
+            auto=Count("id", filter=due_in_month & Q(state=PushState.AUTO_CLAIMED)),
         )
         .order_by()
-    }
+    ):
+        receiver_id = row["receiver_id"]
+        sent[row["sender_id"]] = sent.get(row["sender_id"], 0) + row["n"]
+        received[receiver_id] = received.get(receiver_id, 0) + row["n"]
+        counts = settled.setdefault(receiver_id, {"on_time": 0, "auto": 0})
+        counts["on_time"] += row["on_time"]
+        counts["auto"] += row["auto"]
+        if row["claim_minutes"] is not None:
+            histogram = histograms.setdefault(receiver_id, {})
+            histogram[row["claim_minutes"]] = (
+                histogram.get(row["claim_minutes"], 0) + row["on_time"]
+            )
     feedback_raised = dict(
         Feedback.objects.filter(raised_at__gte=start, raised_at__lt=end)
         .values_list("push__receiver_id")
@@ -113,6 +148,9 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
     }
     verifications = _verification_figures(start, end)
     inquiries = _inquiry_figures(start, end)
+    percentiles = _claim_percentiles(
+        histograms, {receiver_id: row["on_time"] for receiver_id, row in settled.items()}
+    )
 
     push_rows = []
     for department in departments.values():
@@ -126,24 +164,14 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
             }
             if not sending:
                 counts = settled.get(department.pk, {"on_time": 0, "auto": 0})
-                claimed = Push.objects.filter(
-                    due_in_month,
-                    receiver_id=department.pk,
-                    state=PushState.CLAIMED,
-                    claim_working_minutes__isnull=False,
-                )
                 done = counts["on_time"] + counts["auto"]
                 row.update(
                     received=received.get(department.pk, 0),
                     claimed_on_time=counts["on_time"],
                     auto_claimed=counts["auto"],
                     on_time_rate=round(counts["on_time"] / done, 4) if done else None,
-                    median_claim_hours=_percentile(
-                        claimed, "claim_working_minutes", 0.5, counts["on_time"]
-                    ),
-                    p90_claim_hours=_percentile(
-                        claimed, "claim_working_minutes", 0.9, counts["on_time"]
-                    ),
+                    median_claim_hours=percentiles.get((department.pk, 0.5)),
+                    p90_claim_hours=percentiles.get((department.pk, 0.9)),
                 )
             push_rows.append(row)
     department_rows = [
@@ -163,22 +191,49 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
         }
         for d in departments.values()
     ]
+    # Every overdue record of the month: plain rows, no model instances and the time zone
+    # looked up once, since a province month holds tens of thousands of them.
+    local = timezone.get_current_timezone()
+    iso: dict[datetime.datetime, str] = {}
+
+    def local_iso(moment: datetime.datetime) -> str:
+        # Deadlines are office-closing times and a sweep records its rows at one instant,
+        # so a month holds a few dozen distinct values across thousands of records.
+        text = iso.get(moment)
+        if text is None:
+            text = iso[moment] = moment.astimezone(local).isoformat()
+        return text
+
     accountability = [
         {
-            "department": record.department.code,
-            "department_name": record.department.name,
-            "obligation": record.obligation,
-            "object_type": record.object_type,
-            "object_id": record.object_id,
-            "deadline": timezone.localtime(record.deadline).isoformat(),
-            "recorded_at": timezone.localtime(record.recorded_at).isoformat(),
-            "late_minutes": max(
-                0, int((record.recorded_at - record.deadline).total_seconds() // 60)
-            ),
+            "department": code,
+            "department_name": name,
+            "obligation": obligation,
+            "object_type": object_type,
+            "object_id": object_id,
+            "deadline": local_iso(deadline),
+            "recorded_at": local_iso(recorded_at),
+            "late_minutes": max(0, int((recorded_at - deadline).total_seconds() // 60)),
         }
-        for record in OverdueRecord.objects.filter(due_in_month)
-        .select_related("department")
+        for (
+            code,
+            name,
+            obligation,
+            object_type,
+            object_id,
+            deadline,
+            recorded_at,
+        ) in OverdueRecord.objects.filter(due_in_month)
         .order_by("department__code", "deadline", "id")
+        .values_list(
+            "department__code",
+            "department__name",
+            "obligation",
+            "object_type",
+            "object_id",
+            "deadline",
+            "recorded_at",
+        )
     ]
     return {
         "month": month.strftime("%Y-%m"),

@@ -353,41 +353,16 @@ def pushes_auto_claim_overdue(
     """
     now = now or timezone.now()
     total = 0
+    claim_batch = (
+        _auto_claim_batch_postgresql
+        if connection.vendor == "postgresql"
+        else _auto_claim_batch_portable
+    )
     while True:
         with transaction.atomic():
-            overdue = Push.objects.filter(state=PushState.PENDING, deadline__lt=now)
-            if only_ids is not None:
-                overdue = overdue.filter(pk__in=only_ids)
-            rows = list(
-                for_update_skip_locked(overdue.order_by("deadline", "pk")).values_list(
-                    "pk", "receiver_id", "deadline", "kind"
-                )[:batch_size]
-            )
+            rows = claim_batch(now=now, batch_size=batch_size, only_ids=only_ids)
             if not rows:
                 return total
-            ids = [pk for pk, *_rest in rows]
-            Push.objects.filter(pk__in=ids, state=PushState.PENDING).update(
-                state=PushState.AUTO_CLAIMED,
-                state_rank=1,
-                claimed_at=F("deadline"),
-                claimed_by=None,
-                claimed_by_label="system",
-                overdue=True,
-            )
-            OverdueRecord.objects.bulk_create(
-                [
-                    OverdueRecord(
-                        department_id=receiver_id,
-                        obligation=Obligation.CLAIM,
-                        object_type="notifications.push",
-                        object_id=str(pk),
-                        deadline=deadline,
-                        recorded_at=now,
-                    )
-                    for pk, receiver_id, deadline, _kind in rows
-                ],
-                ignore_conflicts=True,
-            )
             departments = Department.objects.in_bulk(
                 {receiver_id for _pk, receiver_id, *_r in rows}
             )
@@ -408,6 +383,96 @@ def pushes_auto_claim_overdue(
         total += len(rows)
         if len(rows) < batch_size:
             return total
+
+
+_AutoClaimed = list[tuple[int, int, datetime.datetime, str]]
+
+# One statement per batch: lock the oldest overdue pending rows (skipping rows a claim or
+# another sweep holds), flip them and charge the lateness, returning what was flipped.
+_AUTO_CLAIM_SQL = """
+WITH picked AS (
+    SELECT id FROM {push}
+    WHERE state = %(pending)s AND deadline < %(now)s {only_ids}
+    ORDER BY deadline, id
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+), flipped AS (
+    UPDATE {push} AS push
+    SET state = %(auto_claimed)s, state_rank = 1, claimed_at = push.deadline,
+        claimed_by_id = NULL, claimed_by_label = 'system', overdue = true
+    FROM picked
+    WHERE push.id = picked.id AND push.state = %(pending)s
+    RETURNING push.id, push.receiver_id, push.deadline, push.kind
+), recorded AS (
+    INSERT INTO {overdue} (department_id, obligation, object_type, object_id, deadline,
+                           recorded_at)
+    SELECT receiver_id, %(obligation)s, 'notifications.push', id::text, deadline, %(now)s
+    FROM flipped
+    ON CONFLICT DO NOTHING
+)
+SELECT id, receiver_id, deadline, kind FROM flipped ORDER BY deadline, id
+"""
+
+
+def _auto_claim_batch_postgresql(
+    *, now: datetime.datetime, batch_size: int, only_ids: Sequence[int] | None
+) -> _AutoClaimed:
+    sql = _AUTO_CLAIM_SQL.format(
+        push=Push._meta.db_table,
+        overdue=OverdueRecord._meta.db_table,
+        only_ids="" if only_ids is None else "AND id = ANY(%(ids)s)",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "pending": PushState.PENDING,
+                "auto_claimed": PushState.AUTO_CLAIMED,
+                "obligation": Obligation.CLAIM,
+                "now": now,
+                "limit": batch_size,
+                "ids": list(only_ids or []),
+            },
+        )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _auto_claim_batch_portable(
+    *, now: datetime.datetime, batch_size: int, only_ids: Sequence[int] | None
+) -> _AutoClaimed:
+    overdue = Push.objects.filter(state=PushState.PENDING, deadline__lt=now)
+    if only_ids is not None:
+        overdue = overdue.filter(pk__in=only_ids)
+    rows = list(
+        for_update_skip_locked(overdue.order_by("deadline", "pk")).values_list(
+            "pk", "receiver_id", "deadline", "kind"
+        )[:batch_size]
+    )
+    if not rows:
+        return rows
+    Push.objects.filter(pk__in=[pk for pk, *_rest in rows], state=PushState.PENDING).update(
+        state=PushState.AUTO_CLAIMED,
+        state_rank=1,
+        claimed_at=F("deadline"),
+        claimed_by=None,
+        claimed_by_label="system",
+        overdue=True,
+    )
+    OverdueRecord.objects.bulk_create(
+        [
+            OverdueRecord(
+                department_id=receiver_id,
+                obligation=Obligation.CLAIM,
+                object_type="notifications.push",
+                object_id=str(pk),
+                deadline=deadline,
+                recorded_at=now,
+            )
+            for pk, receiver_id, deadline, _kind in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return rows
 
 
 def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:

@@ -20,6 +20,7 @@ from approvals.services import (
     licence_status_change_refusal,
 )
 from audit.services import audit_record
+from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.services import PushConflict, PushSubject, department_notify, push_send
 from organizations.models import Department, DepartmentKind
@@ -53,10 +54,6 @@ ACTION_STATUS = {
     ActionKind.SUSPENSION: LicenceStatus.SUSPENDED,
     ActionKind.REVOCATION: LicenceStatus.REVOKED,
 }
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def _require_kind(actor: Actor, kind: str, message: str) -> Department:

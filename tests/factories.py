@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -81,3 +83,34 @@ class ApprovalItemFactory(factory.django.DjangoModelFactory):
     def supervision_departments(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create and extracted:
             obj.supervision_departments.set(extracted)
+
+
+def record_licence(
+    clerk,
+    item,
+    *,
+    name: str = "临淄齐鲁食品有限公司",
+    credit_body: str = "91370305MA3CAP10",
+    licence_no: str = "JY13703050000001",
+    decided_on: datetime.date | None = None,
+    **extra,
+):
+    """A licence decided by `clerk` through the real service (pushes, audit and all)."""
+    from approvals.services import licence_decide
+    from organizations.scoping import actor_for_user
+
+    decided_on = decided_on or datetime.date(2026, 9, 30)
+    return licence_decide(
+        actor=actor_for_user(clerk),
+        item=item,
+        counterparty={
+            "name": name,
+            "credit_code": valid_credit_code(credit_body),
+            "contact_name": "王五",
+            "contact_phone": "0533-7181234",
+        },
+        licence_no=licence_no,
+        licence_date=decided_on,
+        valid_from=decided_on,
+        **extra,
+    )

@@ -18,10 +18,8 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-from approvals.services import licence_decide
 from linzi_platform.wsgi import application
-from organizations.scoping import actor_for_user
-from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
+from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, record_licence
 
 pytestmark = pytest.mark.django_db
 
@@ -65,20 +63,7 @@ def fuzz_world(
     second = DepartmentFactory(code="zjj-fuzz", name="住房和城乡建设局")
     item = ApprovalItemFactory(code="food", supervision_departments=[supervision_department])
     StaffFactory(department=second)
-    licence_decide(
-        actor=actor_for_user(approval_clerk),
-        item=item,
-        counterparty={
-            "name": "临淄齐鲁食品有限公司",
-            "credit_code": valid_credit_code("91370305MA3CAP10"),
-            "contact_name": "王五",
-            "contact_phone": "0533-7181234",
-        },
-        licence_no="JY13703050000001",
-        licence_date=datetime.date(2026, 9, 30),
-        valid_from=datetime.date(2026, 9, 30),
-        valid_to=datetime.date(2031, 9, 29),
-    )
+    record_licence(approval_clerk, item, valid_to=datetime.date(2031, 9, 29))
     return {
         "approval": _key_for(approval_department),
         "supervision": _key_for(supervision_department),

@@ -25,6 +25,7 @@ from organizations.models import IdempotencyRecord
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory
 from tests.notifications.test_api import api_for, licence_body
+from tests.notifications.test_races import make_pushes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -32,25 +33,6 @@ RACES = 1000
 PAIRS = 4  # thread pairs racing side by side, each over its own share of the pushes
 RETRIES = 50
 SWEPT = 3000
-
-
-def make_pushes(sender, receiver, count: int, *, deadline: datetime.datetime) -> list[Push]:
-    now = timezone.now()
-    return Push.objects.bulk_create(
-        Push(
-            kind="approval_decision",
-            sender=sender,
-            receiver=receiver,
-            sent_at=now,
-            sent_by_label="test",
-            deadline=deadline,
-            title=f"race {n}",
-            payload={},
-            subject_type="test.subject",
-            subject_id=str(n),
-        )
-        for n in range(count)
-    )
 
 
 def run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:

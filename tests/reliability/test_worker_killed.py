@@ -30,7 +30,6 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from approvals.services import licence_decide
 from audit.models import AuditEvent
 from audit.services import verify_chain
 from notifications.models import (
@@ -46,13 +45,12 @@ from notifications.services import SWEEP_BATCH_SIZE
 from notifications.tasks import auto_claim_overdue
 from notifications.webhooks import webhook_register, webhooks_send_pending
 from organizations.models import StaffRole
-from organizations.scoping import actor_for_user
 from tests.factories import (
     ApprovalDepartmentFactory,
     ApprovalItemFactory,
     DepartmentFactory,
     StaffFactory,
-    valid_credit_code,
+    record_licence,
 )
 from tests.reliability.conftest import process_env, smtp_env, wait_until
 
@@ -190,18 +188,12 @@ def test_a_worker_killed_during_a_webhook_batch_loses_no_delivery(
 
     worker = workers.start(worker_env(require_redis))
     # Committed here; its after-commit enqueue reaches the worker through Redis.
-    licence = licence_decide(
-        actor=actor_for_user(clerk),
-        item=item,
-        counterparty={
-            "name": "临淄杀进程测试有限公司",
-            "credit_code": valid_credit_code("91370305MA3K0001"),
-            "contact_name": "李四",
-            "contact_phone": "13912345678",
-        },
+    licence = record_licence(
+        clerk,
+        item,
+        name="临淄杀进程测试有限公司",
+        credit_body="91370305MA3K0001",
         licence_no="JY13703059990001",
-        licence_date=datetime.date(2026, 9, 30),
-        valid_from=datetime.date(2026, 9, 30),
     )
     rows = list(
         Delivery.objects.filter(
@@ -263,18 +255,12 @@ def test_a_worker_killed_in_the_middle_of_sending_e_mail_resends_only_the_one_in
     env = {**worker_env(require_redis), **smtp_env(smtp_sink)}
 
     worker = workers.start(env)
-    licence = licence_decide(
-        actor=actor_for_user(clerk),
-        item=item,
-        counterparty={
-            "name": "临淄邮件测试有限公司",
-            "credit_code": valid_credit_code("91370305MA3M0001"),
-            "contact_name": "王五",
-            "contact_phone": "13712345678",
-        },
+    licence = record_licence(
+        clerk,
+        item,
+        name="临淄邮件测试有限公司",
+        credit_body="91370305MA3M0001",
         licence_no="JY13703059990002",
-        licence_date=datetime.date(2026, 9, 30),
-        valid_from=datetime.date(2026, 9, 30),
     )
     rows = list(
         Delivery.objects.filter(

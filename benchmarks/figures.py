@@ -1,0 +1,605 @@
+"""The figures P1–P5: each one is our code's time next to a reference measured in the same run
+on the same data, so the ratio holds on any machine even where the absolute times do not."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from audit.services import audit_record
+from linzi_platform.pagination import _encode
+from notifications.models import Obligation, OverdueRecord, Push, PushState
+from notifications.reports import month_bounds, previous_month, report_figures
+from notifications.selectors import INBOX_ORDER
+from notifications.services import pushes_auto_claim_overdue
+from organizations.authentication import ApiKeyAuthentication
+
+from .seed import Seeded
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    name: str
+    ours: str
+    reference: str
+    ratio: float | None
+    target: str
+    passed: bool
+    note: str = ""
+
+
+def paired_medians(
+    ours: Callable[[], Any], reference: Callable[[], Any], *, runs: int
+) -> tuple[float, float]:
+    """Median times of `ours` and `reference`, run alternately so that a burst of load on a
+    shared machine hits both sides alike; the garbage collector is paused while timing, as
+    timeit does, so a collection triggered by one side is not charged to it."""
+    times: tuple[list[float], list[float]] = ([], [])
+    ours()
+    reference()
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _run in range(runs):
+            for side, work in enumerate((ours, reference)):
+                started = time.perf_counter()
+                work()
+                times[side].append(time.perf_counter() - started)
+    finally:
+        if enabled:
+            gc.enable()
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def fmt_seconds(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.2f} ms"
+
+
+# --- P1: licence ingest under gunicorn -------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the project plus the bare endpoint (benchmarks.settings)."""
+
+    def __init__(self, *, database_url: str, broker_url: str, workers: int) -> None:
+        self.port = _free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            # The figure is the cost of the work, not of the per-key rate limit.
+            "THROTTLE_API_CLIENT": "100000000/minute",
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "linzi_platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--keep-alive",
+            "60",
+            "--log-level",
+            "warning",
+        ]
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+            command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited before serving; see its output above")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/health/")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /health/ within 60 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass(frozen=True)
+class Load:
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+    requests: int
+
+
+def drive(
+    *,
+    port: int,
+    path: str,
+    key: str,
+    body_of: Callable[[int, int], dict[str, Any]],
+    clients: int,
+    per_client: int,
+) -> Load:
+    """`clients` threads, each on its own keep-alive connection, `per_client` POSTs each."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client(number: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine: list[float] = []
+        failed = 0
+        start.wait()
+        for i in range(per_client):
+            payload = json.dumps(body_of(number, i), ensure_ascii=False).encode()
+            headers = {
+                "Authorization": f"Api-Key {key}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": uuid.uuid4().hex,
+            }
+            began = time.perf_counter()
+            try:
+                conn.request("POST", path, body=payload, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 201
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                ok = False
+            mine.append(time.perf_counter() - began)
+            failed += 0 if ok else 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return Load(
+        rps=len(ordered) / elapsed,
+        p50=ordered[len(ordered) // 2],
+        p99=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        errors=errors[0],
+        requests=len(ordered),
+    )
+
+
+def p1_ingest(
+    *, seeded: Seeded, database_url: str, broker_url: str, clients: int, per_client: int
+) -> Figure:
+    run = uuid.uuid4().hex[:6]
+    today = timezone.localdate().isoformat()
+    key = seeded.keys[seeded.approval.code]
+    codes = seeded.credit_codes
+    items = [item.code for item in seeded.items]
+
+    def licence(number: int, i: int) -> dict[str, Any]:
+        n = number * 100_000 + i
+        return {
+            "item": items[n % len(items)],
+            "counterparty": {
+                "name": f"基准企业{n % len(codes):06d}",
+                "credit_code": codes[n % len(codes)],
+                "contact_name": "张三",
+                "contact_phone": "13800000000",
+            },
+            "licence_no": f"P1-{run}-{number}-{i}",
+            "licence_date": today,
+            "valid_from": today,
+        }
+
+    def bare(number: int, i: int) -> dict[str, Any]:
+        return {"note": f"P1-{run}-{number}-{i}"}
+
+    server = Server(
+        database_url=database_url, broker_url=broker_url, workers=max(2, os.cpu_count() or 2)
+    )
+    try:
+        warm = max(2, per_client // 10)
+        drive(
+            port=server.port,
+            path="/bench/bare/",
+            key=key,
+            body_of=bare,
+            clients=clients,
+            per_client=warm,
+        )
+        drive(
+            port=server.port,
+            path="/api/v1/licences/",
+            key=key,
+            body_of=lambda n, i: licence(n + 1000, i),
+            clients=clients,
+            per_client=warm,
+        )
+        reference = drive(
+            port=server.port,
+            path="/bench/bare/",
+            key=key,
+            body_of=bare,
+            clients=clients,
+            per_client=per_client,
+        )
+        ours = drive(
+            port=server.port,
+            path="/api/v1/licences/",
+            key=key,
+            body_of=licence,
+            clients=clients,
+            per_client=per_client,
+        )
+    finally:
+        server.stop()
+    ratio = ours.rps / reference.rps
+    return Figure(
+        key="P1",
+        name=f"licence ingest, {clients} clients (req/s)",
+        ours=f"{ours.rps:.1f}/s p50 {ours.p50 * 1000:.0f} ms p99 {ours.p99 * 1000:.0f} ms",
+        reference=(
+            f"{reference.rps:.1f}/s p50 {reference.p50 * 1000:.0f} ms "
+            f"p99 {reference.p99 * 1000:.0f} ms"
+        ),
+        ratio=ratio,
+        target=">= 0.5 of bare throughput",
+        passed=ratio >= 0.5 and ours.errors == 0 and reference.errors == 0,
+        note=f"{ours.requests} + {reference.requests} requests, errors {ours.errors}/"
+        f"{reference.errors}",
+    )
+
+
+# --- P2: the auto-claim sweep ----------------------------------------------------------------
+
+RAW_SWEEP = """
+UPDATE notifications_push
+SET state = 'auto_claimed', state_rank = 1, claimed_at = deadline, claimed_by_id = NULL,
+    claimed_by_label = 'system', overdue = true
+WHERE state = 'pending' AND deadline < %s
+"""
+
+RESET = """
+UPDATE notifications_push
+SET state = 'pending', state_rank = 0, claimed_at = NULL, claimed_by_label = '', overdue = false
+WHERE id = ANY(%s)
+"""
+
+
+def _vacuum_pushes() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE notifications_push")
+        cursor.execute("VACUUM ANALYZE notifications_overduerecord")
+
+
+def _reset(ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(RESET, [ids])
+    OverdueRecord.objects.filter(
+        obligation=Obligation.CLAIM,
+        object_type="notifications.push",
+        object_id__in=[str(pk) for pk in ids],
+    ).delete()
+
+
+def _orm_loop(ids: list[int], now: datetime.datetime) -> None:
+    """The naive sweep, one row at a time — shown for contrast only."""
+    for push in Push.objects.filter(pk__in=ids).select_related("receiver"):
+        with transaction.atomic():
+            if not Push.objects.filter(pk=push.pk, state=PushState.PENDING).update(
+                state=PushState.AUTO_CLAIMED,
+                state_rank=1,
+                claimed_at=push.deadline,
+                claimed_by_label="system",
+                overdue=True,
+            ):
+                continue
+            OverdueRecord.objects.create(
+                department=push.receiver,
+                obligation=Obligation.CLAIM,
+                object_type="notifications.push",
+                object_id=str(push.pk),
+                deadline=push.deadline,
+                recorded_at=now,
+            )
+            audit_record(
+                actor=None,
+                action="push.auto_claim",
+                object_type="notifications.push",
+                object_id=push.pk,
+                details={"kind": push.kind, "deadline": push.deadline.isoformat()},
+                department=push.receiver,
+                at=now,
+            )
+
+
+def p2_sweep(*, loop_sample: int) -> Figure:
+    now = timezone.now()
+    ids = list(
+        Push.objects.filter(state=PushState.PENDING, deadline__lt=now).values_list("pk", flat=True)
+    )
+    _vacuum_pushes()
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(RAW_SWEEP, [now])
+        reference = time.perf_counter() - started
+    _reset(ids)
+    _vacuum_pushes()
+    started = time.perf_counter()
+    swept = pushes_auto_claim_overdue(now=now)
+    ours = time.perf_counter() - started
+    sample = ids[:loop_sample]
+    _reset(sample)
+    started = time.perf_counter()
+    _orm_loop(sample, now)
+    per_row = (time.perf_counter() - started) / max(1, len(sample))
+    ratio = ours / reference
+    return Figure(
+        key="P2",
+        name=f"auto-claim sweep of {len(ids):,} overdue pushes",
+        ours=fmt_seconds(ours),
+        reference=fmt_seconds(reference),
+        ratio=ratio,
+        target="<= 2x raw UPDATE",
+        passed=ratio <= 2 and swept == len(ids),
+        note=f"swept {swept:,}; per-row ORM loop {per_row * 1000:.2f} ms/row "
+        f"≈ {fmt_seconds(per_row * len(ids))} for all",
+    )
+
+
+# --- P3: inbox pages, big department vs small ------------------------------------------------
+
+
+def _web_cursor(department_id: int, depth: int) -> str:
+    order = [f"-{name}" if descending else name for name, descending in INBOX_ORDER]
+    row = Push.objects.filter(receiver_id=department_id).order_by(*order)[depth - 1]
+    return _encode([getattr(row, name) for name, _desc in INBOX_ORDER])
+
+
+def _api_cursor(department_id: int, depth: int) -> str:
+    import base64
+
+    row = Push.objects.filter(receiver_id=department_id).order_by("-sent_at", "-id")[depth - 1]
+    # DRF's cursor: position = str() of the first ordering field of the last row seen.
+    query = urlencode({"p": str(row.sent_at)}, doseq=True)
+    return base64.b64encode(query.encode("ascii")).decode("ascii")
+
+
+def _page_timer(client: Client, url: str, headers: dict[str, str]) -> Callable[[], None]:
+    def get() -> None:
+        response = client.get(url, secure=True, **headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+    return get
+
+
+def p3_inbox(
+    *, seeded: Seeded, depth: int, runs: int, big_rows: int, small_rows: int
+) -> list[Figure]:
+    figures = []
+    timers: dict[str, dict[str, Callable[[], None]]] = {}
+    for label, department in (("big", seeded.big), ("small", seeded.small)):
+        web = Client()
+        web.force_login(seeded.users[department.code])
+        api = Client()
+        auth = {"HTTP_AUTHORIZATION": f"Api-Key {seeded.keys[department.code]}"}
+        web_cursor = _web_cursor(department.pk, depth)
+        api_cursor = _api_cursor(department.pk, depth)
+        timers[label] = {
+            "web first page": _page_timer(web, "/pushes/inbox/", {}),
+            f"web page at depth {depth:,}": _page_timer(
+                web, f"/pushes/inbox/?cursor={web_cursor}", {}
+            ),
+            "API first page": _page_timer(api, "/api/v1/pushes/?box=inbox", auth),
+            f"API page at depth {depth:,}": _page_timer(
+                api, f"/api/v1/pushes/?box=inbox&cursor={api_cursor}", auth
+            ),
+        }
+    for number, page in enumerate(timers["big"], start=1):
+        big, small = paired_medians(timers["big"][page], timers["small"][page], runs=runs)
+        ratio = big / small
+        figures.append(
+            Figure(
+                key=f"P3.{number}",
+                name=f"inbox {page}: {big_rows:,} vs {small_rows:,} rows",
+                ours=fmt_seconds(big),
+                reference=fmt_seconds(small),
+                ratio=ratio,
+                target="<= 1.5x",
+                passed=ratio <= 1.5,
+                note=f"median of {runs}",
+            )
+        )
+    return figures
+
+
+# --- P4: the monthly report ------------------------------------------------------------------
+
+RAW_REPORT = """
+SELECT receiver_id,
+       count(*) FILTER (WHERE sent_at >= %(start)s AND sent_at < %(end)s) AS received,
+       count(*) FILTER (WHERE deadline >= %(start)s AND deadline < %(end)s
+                        AND state = 'claimed') AS on_time,
+       count(*) FILTER (WHERE deadline >= %(start)s AND deadline < %(end)s
+                        AND state = 'auto_claimed') AS auto
+FROM notifications_push
+WHERE (sent_at >= %(start)s AND sent_at < %(end)s)
+   OR (deadline >= %(start)s AND deadline < %(end)s)
+GROUP BY receiver_id
+"""
+
+
+def p4_report(*, runs: int) -> Figure:
+    month = previous_month(timezone.now())
+    start, end = month_bounds(month)
+    rows = Push.objects.filter(sent_at__gte=start, sent_at__lt=end).count()
+
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_REPORT, {"start": start, "end": end})
+            cursor.fetchall()
+
+    ours, reference = paired_medians(lambda: report_figures(month=month), raw, runs=runs)
+    ratio = ours / reference
+    return Figure(
+        key="P4",
+        name=f"monthly report {month:%Y-%m} ({rows:,} pushes sent that month)",
+        ours=fmt_seconds(ours),
+        reference=fmt_seconds(reference),
+        ratio=ratio,
+        target="<= 3x raw GROUP BY",
+        passed=ratio <= 3,
+        note=f"median of {runs}",
+    )
+
+
+# --- P5: API-key authentication --------------------------------------------------------------
+
+
+def p5_api_key(*, seeded: Seeded, runs: int) -> Figure:
+    """The authentication step alone (key lookup by prefix, SHA-512 check, department check)
+    on requests built beforehand; the reference is one primary-key SELECT of the same row."""
+    from organizations.models import ApiClient
+
+    factory = APIRequestFactory()
+    key = seeded.keys[seeded.approval.code]
+    authentication = ApiKeyAuthentication()
+    requests = [
+        Request(factory.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Api-Key {key}"))
+        for _n in range(runs + 20)
+    ]
+    for request in requests[:20]:
+        authentication.authenticate(request)
+    pk = ApiClient.objects.values_list("pk", flat=True).first()
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.perf_counter()
+        for request in requests[20:]:
+            if authentication.authenticate(request) is None:
+                raise RuntimeError("the key did not authenticate")
+        per_request = (time.perf_counter() - started) / runs
+        started = time.perf_counter()
+        for _run in range(runs):
+            ApiClient.objects.filter(pk=pk).first()
+        reference = (time.perf_counter() - started) / runs
+    finally:
+        gc.enable()
+    return Figure(
+        key="P5",
+        name="API-key authentication per request",
+        ours=fmt_seconds(per_request),
+        reference=fmt_seconds(reference),
+        ratio=per_request / reference,
+        target="< 1 ms",
+        passed=per_request < 0.001,
+        note=f"mean of {runs}; reference = one primary-key SELECT of the client row",
+    )
+
+
+# --- the table -------------------------------------------------------------------------------
+
+HEADER = ("figure", "ours", "reference", "ratio", "target", "pass/fail")
+
+
+def table_rows(figures: list[Figure]) -> list[tuple[str, ...]]:
+    return [
+        (
+            f"{f.key} {f.name}",
+            f.ours,
+            f.reference,
+            "-" if f.ratio is None else f"{f.ratio:.2f}",
+            f.target,
+            "PASS" if f.passed else "FAIL",
+        )
+        for f in figures
+    ]
+
+
+def text_table(figures: list[Figure]) -> str:
+    rows = [HEADER, *table_rows(figures)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    notes = [f"  {f.key}: {f.note}" for f in figures if f.note]
+    return "\n".join([*lines, "", "notes:", *notes])
+
+
+def markdown_table(figures: list[Figure], *, header: str) -> str:
+    rows = table_rows(figures)
+    lines = [
+        header,
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _h in HEADER) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+        *(f"- {f.key}: {f.note}" for f in figures if f.note),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

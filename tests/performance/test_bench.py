@@ -1,0 +1,97 @@
+"""`manage.py bench` end to end on a tiny scale: every figure row is printed. No timing is
+asserted here (figures on a shared CI machine are informative only)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from audit.models import AuditEvent
+from audit.services import AuditEntry, audit_record_many, verify_chain
+
+ROOT = Path(settings.BASE_DIR)
+FIGURES = ("P1 ", "P2 ", "P3.1 ", "P3.2 ", "P3.3 ", "P3.4 ", "P4 ", "P5 ")
+
+
+def run_bench(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "bench", *args],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_bench_refuses_without_postgresql_in_both_languages(tmp_path):
+    result = run_bench("--quick", env={"DATABASE_URL": "", "CELERY_BROKER_URL": ""})
+    assert result.returncode == 2
+    assert "PostgreSQL" in result.stderr
+    assert "基准测试需要 PostgreSQL" in result.stderr
+
+
+def test_bench_refuses_without_redis(tmp_path):
+    result = run_bench(
+        "--quick",
+        env={
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/linzi_bench",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        },
+    )
+    assert result.returncode == 2
+    assert "Redis" in result.stderr
+
+
+@pytest.mark.services
+def test_bench_quick_runs_end_to_end_and_prints_every_figure(
+    require_postgres, require_redis, tmp_path
+):
+    # A database of its own next to the test database, never the configured one.
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
+        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/postgres"
+    )
+    output = tmp_path / "last.md"
+    result = run_bench(
+        "--quick",
+        "--scale",
+        "0.01",
+        "--clients",
+        "2",
+        "--bench-db",
+        f"{settings_dict['NAME']}_bench",
+        "--output",
+        str(output),
+        env={"DATABASE_URL": url, "CELERY_BROKER_URL": require_redis},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for figure in FIGURES:
+        assert f"\n{figure}" in result.stdout, figure
+    table = output.read_text(encoding="utf-8")
+    assert "| figure | ours | reference | ratio | target | pass/fail |" in table
+    assert all(f"| {figure}" in table for figure in FIGURES)
+
+
+@pytest.mark.services
+def test_a_large_audit_batch_goes_in_by_copy_and_keeps_the_chain_intact(require_postgres):
+    tricky = 'quote " comma , newline \n backslash \\ tab \t null \\N 中文'
+    entries = [
+        AuditEntry(
+            object_type="notifications.push",
+            object_id="\\N" if n == 0 else str(n),
+            details={"text": tricky, "n": n, "flag": True, "none": None, "nested": {"a": [1]}},
+        )
+        for n in range(300)
+    ]
+    assert audit_record_many(actor=None, action="push.auto_claim", entries=entries) == 300
+    assert verify_chain().ok
+    first = AuditEvent.objects.get(object_id="\\N")
+    assert first.details["text"] == tricky
+    assert first.actor_label == "system"

@@ -1,0 +1,186 @@
+"""Query counts of the busy pages are pinned (issue #9): each page below is loaded with 30+
+rows, feedback and replies, so one query per row (N+1) would blow its bound at once.
+
+The bounds are the measured counts plus a small margin; a failure means a page started to
+query per row — fix the page (select_related / prefetch_related / one grouped query), do not
+raise the bound past the row count.
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from notifications.models import Push, PushState
+from notifications.reports import monthly_report_compile, report_figures
+from notifications.services import feedback_raise, feedback_reply, push_claim
+from organizations.models import StaffRole
+from organizations.scoping import actor_for_user
+from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
+from tests.notifications.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+DECISIONS = 30
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_for(department) -> APIClient:
+    out = StringIO()
+    call_command("create_api_client", department=department.code, name="系统", stdout=out)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
+    return client
+
+
+@pytest.fixture
+def busy(decide, receiver_clerk, approval_clerk, supervision_department):
+    """30 decisions (60 pushes), feedback on every push to the clerk's department (half of it
+    answered), half of them claimed, the rest auto-claimed; October's report compiled."""
+    with time_machine.travel(at("2026-10-12T09:00"), tick=False):
+        for _n in range(DECISIONS):
+            decide()
+    received = list(Push.objects.filter(receiver=supervision_department).order_by("pk"))
+    receiver, sender = actor_for_user(receiver_clerk), actor_for_user(approval_clerk)
+    with time_machine.travel(at("2026-10-12T10:00"), tick=False):
+        for n, push in enumerate(received):
+            item = feedback_raise(push=push, actor=receiver, text="请核实许可期限")
+            if n % 2:
+                feedback_reply(feedback=item, actor=sender, text="已核实")
+        for push in received[: DECISIONS // 2]:
+            push_claim(push=push, actor=receiver)
+    with time_machine.travel(at("2026-11-02T08:00"), tick=False):
+        monthly_report_compile(month=datetime.date(2026, 10, 1))
+    assert Push.objects.filter(receiver=supervision_department).count() == DECISIONS
+    return received
+
+
+@pytest.fixture
+def threaded_push(busy, receiver_clerk, approval_clerk):
+    """One push with five feedback threads of two answers each."""
+    push = busy[-1]
+    receiver, sender = actor_for_user(receiver_clerk), actor_for_user(approval_clerk)
+    with time_machine.travel(at("2026-10-12T11:00"), tick=False):
+        for n in range(4):
+            item = feedback_raise(push=push, actor=receiver, text=f"问题{n}")
+            feedback_reply(feedback=item, actor=sender, text="答复一")
+            feedback_reply(feedback=item, actor=sender, text="答复二")
+    return push
+
+
+NOW = "2026-11-03T10:00"
+
+
+@time_machine.travel(at(NOW), tick=False)
+def test_the_inbox_page_does_not_query_per_push(
+    busy, receiver_clerk, django_assert_max_num_queries
+):
+    client = browser(receiver_clerk)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("notifications:inbox"))
+    assert response.status_code == 200
+    assert len(response.context["pushes"]) == 25
+
+
+@time_machine.travel(at(NOW), tick=False)
+def test_the_outbox_page_does_not_query_per_push(
+    busy, approval_clerk, django_assert_max_num_queries
+):
+    client = browser(approval_clerk)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("notifications:outbox"))
+    assert response.status_code == 200
+    assert len(response.context["pushes"]) == 25
+
+
+@time_machine.travel(at(NOW), tick=False)
+def test_the_push_detail_page_does_not_query_per_feedback_or_reply(
+    threaded_push, receiver_clerk, django_assert_max_num_queries
+):
+    client = browser(receiver_clerk)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("notifications:push-detail", args=[threaded_push.pk]))
+    assert response.status_code == 200
+    assert len(response.context["push"].feedback.all()) == 5
+
+
+@time_machine.travel(at(NOW), tick=False)
+@pytest.mark.parametrize("who", ["receiver_clerk", "approval_clerk"])
+def test_the_dashboard_does_not_query_per_push_or_feedback(
+    busy, who, request, django_assert_max_num_queries
+):
+    client = browser(request.getfixturevalue(who))
+    with django_assert_max_num_queries(27):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert len(response.context["open_feedback"]) == DECISIONS // 2
+
+
+@time_machine.travel(at(NOW), tick=False)
+@pytest.mark.parametrize("who", ["receiver_clerk", "platform_admin"])
+def test_the_monthly_report_page_does_not_query_per_row(
+    busy, who, request, django_assert_max_num_queries
+):
+    client = browser(request.getfixturevalue(who))
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("notifications:report-detail", args=["2026-10"]))
+    assert response.status_code == 200
+    assert "2026-10" in response.content.decode()
+
+
+@time_machine.travel(at(NOW), tick=False)
+@pytest.mark.parametrize("box", ["inbox", "outbox"])
+def test_the_api_push_list_does_not_query_per_push(
+    busy, box, supervision_department, approval_department, django_assert_max_num_queries
+):
+    department = supervision_department if box == "inbox" else approval_department
+    client = api_for(department)
+    with django_assert_max_num_queries(5):
+        response = client.get("/api/v1/pushes/", {"box": box})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= DECISIONS
+
+
+@time_machine.travel(at(NOW), tick=False)
+def test_the_api_push_detail_does_not_query_per_feedback_or_reply(
+    threaded_push, supervision_department, django_assert_max_num_queries
+):
+    client = api_for(supervision_department)
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/api/v1/pushes/{threaded_push.pk}/")
+    assert response.status_code == 200
+    assert len(response.json()["feedback"]) == 5
+
+
+def test_the_monthly_figures_cost_the_same_queries_for_any_number_of_departments(
+    decide, approval_clerk, django_assert_max_num_queries
+):
+    """One grouped query per figure, never one per department (the percentiles were)."""
+    departments = [DepartmentFactory(code=f"dept-{n}", name=f"部门{n}") for n in range(8)]
+    item = ApprovalItemFactory(code="wide", name="多部门事项", supervision_departments=departments)
+    with time_machine.travel(at("2026-10-12T09:00"), tick=False):
+        for _n in range(3):
+            decide(item=item)
+    for department in departments:
+        StaffFactory(department=department, role=StaffRole.CLERK)
+    with time_machine.travel(at("2026-10-12T10:00"), tick=False):
+        for push in Push.objects.filter(state=PushState.PENDING, receiver__in=departments):
+            push_claim(push=push, actor=actor_for_user(push.receiver.memberships.first().user))
+    with (
+        time_machine.travel(at("2026-11-02T08:00"), tick=False),
+        django_assert_max_num_queries(10),
+    ):
+        figures = report_figures(month=datetime.date(2026, 10, 1))
+    rows = [row for row in figures["pushes"] if row["department"].startswith("dept-")]
+    assert len(rows) == 16
+    assert all(row["median_claim_hours"] is not None for row in rows if row.get("claimed_on_time"))
