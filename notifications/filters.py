@@ -10,8 +10,12 @@ from .models import Push, PushState
 class PushFilter(django_filters.FilterSet):
     """Filters of the inbox and outbox pages; the API uses the same set."""
 
-    state = django_filters.ChoiceFilter(choices=PushState.choices, label=_("state"))
-    kind = django_filters.ChoiceFilter(choices=push_kind_choices, label=_("kind"))
+    state = django_filters.ChoiceFilter(
+        choices=PushState.choices, label=_("state"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=push_kind_choices, label=_("kind"), empty_label=_("All")
+    )
     item = django_filters.CharFilter(field_name="item_code", label=_("item code"))
     sent_after = django_filters.DateFilter(
         field_name="sent_at",
@@ -25,7 +29,12 @@ class PushFilter(django_filters.FilterSet):
         label=_("sent until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    overdue = django_filters.BooleanFilter(field_name="overdue", label=_("overdue"))
+    # "All" rather than NullBooleanSelect's "Unknown" for the empty choice of a filter.
+    overdue = django_filters.BooleanFilter(
+        field_name="overdue",
+        label=_("overdue"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     q = django_filters.CharFilter(method="search", label=_("search"))
 
     class Meta:

@@ -232,3 +232,13 @@ def test_deadline_of_a_push_never_changes_when_the_calendar_does(sent):
         date=datetime.date(2026, 11, 25), is_working_day=False, note="test"
     )
     assert list(Push.objects.values_list("deadline", flat=True)) == before
+
+
+def test_the_inbox_filters_offer_all_rather_than_unknown(sent, receiver_clerk):
+    client = logged_in(receiver_clerk)
+    page = client.get(reverse("notifications:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert '<option value="" selected>全部</option>' in html
+    assert "未知" not in html and "---------" not in html
+    not_overdue = client.get(reverse("notifications:inbox"), {"overdue": "false"})
+    assert len(not_overdue.context["pushes"]) == 3
