@@ -93,7 +93,8 @@ def on_time_bar_chart(bars: Sequence[tuple[str, float | None]], *, title: str) -
 
 def on_time_trend_chart(points: Sequence[tuple[str, float | None]], *, title: str) -> SafeString:
     """A line of the on-time rate (0…1) per month; a month without a figure is a gap."""
-    left, right, top, bottom = 48, 16, 16, 32
+    # The right margin holds half of the last month label ("2026-11" is ~42 px at 11 px).
+    left, right, top, bottom = 48, 32, 16, 32
     plot_width, plot_height = 640, 180
     width, height = left + plot_width + right, top + plot_height + bottom
     step = plot_width / max(len(points) - 1, 1)

@@ -512,3 +512,14 @@ def test_the_api_json_format_still_works(report, supervision_department):
     response = api_for(supervision_department).get(API_URL + "?format=json")
     assert response.status_code == 200
     assert response.json()["month"] == "2026-10"
+
+
+def test_the_last_month_label_of_the_trend_fits_inside_the_chart():
+    from notifications.report_charts import on_time_trend_chart
+
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    svg = str(on_time_trend_chart([(m, 0.5) for m in months], title="t"))
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+    last_x = float(re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle">2026-12<', svg)[-1])
+    half_label = len("2026-12") * 11 * 0.6 / 2  # 11 px digits are about 0.6 em wide
+    assert last_x + half_label <= width
