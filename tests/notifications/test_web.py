@@ -234,6 +234,7 @@ def test_deadline_of_a_push_never_changes_when_the_calendar_does(sent):
     assert list(Push.objects.values_list("deadline", flat=True)) == before
 
 
+@time_machine.travel(at("2026-11-24T10:00"), tick=False)
 def test_the_inbox_filters_offer_all_rather_than_unknown(sent, receiver_clerk):
     client = logged_in(receiver_clerk)
     page = client.get(reverse("notifications:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -242,3 +243,20 @@ def test_the_inbox_filters_offer_all_rather_than_unknown(sent, receiver_clerk):
     assert "未知" not in html and "---------" not in html
     not_overdue = client.get(reverse("notifications:inbox"), {"overdue": "false"})
     assert len(not_overdue.context["pushes"]) == 3
+
+
+@time_machine.travel(at("2026-11-24T10:00"), tick=False)
+def test_each_pending_push_in_the_inbox_has_its_own_claim_button(sent, receiver_clerk):
+    client = logged_in(receiver_clerk)
+    page = client.get(reverse("notifications:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    push = page.context["pushes"][0]
+    claim_url = reverse("notifications:claim", args=[push.pk])
+    assert html.count('class="claim-one"') == 3
+    assert f'formaction="{claim_url}"' in html
+    answer = client.post(claim_url, {"next": "inbox"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("notifications:inbox")
+    push.refresh_from_db()
+    assert push.state == "claimed"
+    after = client.get(reverse("notifications:inbox")).content.decode()
+    assert after.count('class="claim-one"') == 2
