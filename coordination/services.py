@@ -8,12 +8,9 @@ row count decides, and each step is audited in the same transaction.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -29,15 +26,13 @@ from linzi_platform.field_errors import add_error as _add
 from linzi_platform.field_errors import raise_if_errors as _raise_if
 from linzi_platform.uploads import validate_upload
 from notifications.models import (
-    Delivery,
-    DeliveryChannel,
-    Notification,
     Obligation,
     OverdueRecord,
 )
 from notifications.services import (
-    deliveries_enqueue,
+    DepartmentNotice,
     department_notify,
+    departments_notify,
     for_update_skip_locked,
 )
 from organizations.models import Department, DepartmentKind
@@ -157,54 +152,6 @@ def _notify(
 ) -> None:
     for department in departments:
         department_notify(department=department, title=title, body=body, url=url, now=now)
-
-
-@dataclass(frozen=True)
-class _Notice:
-    department_id: int
-    title: str
-    body: str
-    url: str
-
-
-def _notify_many(notices: Sequence[_Notice], *, now: datetime.datetime) -> None:
-    """The rows `department_notify` writes, for many departments and notices at once: one
-    staff query and two bulk INSERTs, whatever the size of a sweep's batch."""
-    if not notices:
-        return
-    staff: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    rows = (
-        get_user_model()
-        .objects.filter(
-            membership__department_id__in={notice.department_id for notice in notices},
-            is_active=True,
-        )
-        .values_list("pk", "email", "membership__department_id", "membership__email_notifications")
-    )
-    for pk, email, department_id, wants_email in rows:
-        # As in department_notify: the in-app notice always, e-mail only when wanted.
-        staff[department_id].append((pk, email if wants_email else ""))
-    Notification.objects.bulk_create(
-        Notification(user_id=pk, title=n.title, body=n.body, url=n.url, created_at=now)
-        for n in notices
-        for pk, _email in staff[n.department_id]
-    )
-    Delivery.objects.bulk_create(
-        Delivery(
-            channel=DeliveryChannel.EMAIL,
-            department_id=n.department_id,
-            recipient_id=pk,
-            address=email,
-            subject=n.title,
-            body=f"{n.body}\n\n{n.url}",
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for n in notices
-        for pk, email in staff[n.department_id]
-        if email
-    )
-    deliveries_enqueue()
 
 
 def joint_earliest_time(invited_at: datetime.datetime) -> datetime.datetime:
@@ -1242,7 +1189,7 @@ def inquiries_deem_consent(
                 url = reverse("coordination:inquiry-detail", args=[pk])
                 when = local_time(deadline)
                 notices.append(
-                    _Notice(
+                    DepartmentNotice(
                         sender_id,
                         _("No reply from %(receiver)s, deemed consent: %(subject)s")
                         % {"receiver": departments[receiver_id].name, "subject": subject},
@@ -1251,7 +1198,7 @@ def inquiries_deem_consent(
                     )
                 )
                 notices.append(
-                    _Notice(
+                    DepartmentNotice(
                         receiver_id,
                         _("Inquiry deemed consent without your reply: %(subject)s")
                         % {"subject": subject},
@@ -1263,7 +1210,7 @@ def inquiries_deem_consent(
                         url,
                     )
                 )
-            _notify_many(notices, now=now)
+            departments_notify(notices=notices, now=now)
         total += len(rows)
         if len(rows) < batch_size:
             return total
