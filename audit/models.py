@@ -72,6 +72,39 @@ def canonical_time(at: datetime.datetime) -> str:
     return at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
+def event_content(
+    *,
+    id: int,
+    at_text: str,
+    actor_id: object,
+    actor_label: str,
+    department_id: object,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: Any,
+    prev_hash: str,
+) -> dict[str, Any]:
+    """The fields an event's hash covers, in their canonical form (`at_text` from
+    canonical_time): one definition for the model and for the bulk writer's plain rows."""
+    return {
+        "id": id,
+        "at": at_text,
+        "actor_id": None if actor_id is None else str(actor_id),
+        "actor_label": actor_label,
+        "department_id": None if department_id is None else str(department_id),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "details": details,
+        "prev_hash": prev_hash,
+    }
+
+
+def event_hash(content: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Every bulk path that could change or remove events refuses."""
 
@@ -174,21 +207,21 @@ class AuditEvent(models.Model):
 
     def content(self) -> dict[str, Any]:
         """The fields the hash covers, in their canonical form."""
-        return {
-            "id": self.id,
-            "at": canonical_time(self.at),
-            "actor_id": None if self.actor_id is None else str(self.actor_id),
-            "actor_label": self.actor_label,
-            "department_id": None if self.department_id is None else str(self.department_id),
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "details": self.details,
-            "prev_hash": self.prev_hash,
-        }
+        return event_content(
+            id=self.id,
+            at_text=canonical_time(self.at),
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            department_id=self.department_id,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            details=self.details,
+            prev_hash=self.prev_hash,
+        )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(canonical_json(self.content()).encode("utf-8")).hexdigest()
+        return event_hash(self.content())
 
 
 class AuditChainHead(models.Model):

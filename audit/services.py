@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime
 import enum
-import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -26,8 +25,9 @@ from audit.models import (
     GENESIS_HASH,
     AuditChainHead,
     AuditEvent,
-    canonical_json,
     canonical_time,
+    event_content,
+    event_hash,
     normalize_details,
 )
 from organizations.models import Department
@@ -227,31 +227,26 @@ def audit_record_many(
     with transaction.atomic():
         head = _lock_chain_head()
         number, prev_hash = head.last_event_id, head.last_hash
-        # The same content as AuditEvent.content(), hashed from plain values: a sweep of
-        # 100k rows spends its time in the database, not in building model instances.
+        # Hashed from plain values rather than model instances: a sweep of 100k rows spends
+        # its time in the database, not in building AuditEvent objects.
         at_text = canonical_time(when)
-        actor_text = None if who.user_id is None else str(who.user_id)
         for row in rows:
             number += 1
             row.id, row.prev_hash = number, prev_hash
-            row.hash = hashlib.sha256(
-                canonical_json(
-                    {
-                        "id": number,
-                        "at": at_text,
-                        "actor_id": actor_text,
-                        "actor_label": who.label,
-                        "department_id": (
-                            None if row.department_id is None else str(row.department_id)
-                        ),
-                        "action": action,
-                        "object_type": row.object_type,
-                        "object_id": row.object_id,
-                        "details": row.details,
-                        "prev_hash": prev_hash,
-                    }
-                ).encode("utf-8")
-            ).hexdigest()
+            row.hash = event_hash(
+                event_content(
+                    id=number,
+                    at_text=at_text,
+                    actor_id=who.user_id,
+                    actor_label=who.label,
+                    department_id=row.department_id,
+                    action=action,
+                    object_type=row.object_type,
+                    object_id=row.object_id,
+                    details=row.details,
+                    prev_hash=prev_hash,
+                )
+            )
             prev_hash = row.hash
         _insert_events(rows, at=when, actor_id=who.user_id, actor_label=who.label, action=action)
         AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=number, last_hash=prev_hash)
