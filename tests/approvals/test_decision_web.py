@@ -1,22 +1,16 @@
 import pytest
 import time_machine
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from approvals.models import Counterparty, Licence
 from notifications.models import Delivery, DeliveryStatus, Push
 from notifications.tasks import deliveries_send_pending
+from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_data(**overrides) -> dict:

@@ -1,11 +1,8 @@
 import datetime
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from rest_framework.test import APIClient
 
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
@@ -15,16 +12,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command(
-        "create_api_client", department=department.code, name=f"{department.code}系统", stdout=out
-    )
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 def pdf(name: str = "opinion.pdf") -> SimpleUploadedFile:

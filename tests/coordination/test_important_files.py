@@ -221,7 +221,7 @@ def test_the_approval_department_fills_the_file_on_the_web(
 
 
 def test_the_checklist_api_lists_what_is_missing(approval_department, file):
-    from tests.coordination.conftest import api_for
+    from tests.clients import api_for
 
     response = api_for(approval_department).get(
         f"/api/v1/coordination/important-files/{file.pk}/checklist/", HTTP_ACCEPT_LANGUAGE="en"
@@ -242,7 +242,7 @@ def test_the_checklist_api_lists_what_is_missing(approval_department, file):
 def test_the_api_fills_a_file_until_nothing_is_missing(
     approval_department, supervision_department, safety_department, important_item
 ):
-    from tests.coordination.conftest import api_for
+    from tests.clients import api_for
 
     approval, supervision = api_for(approval_department), api_for(supervision_department)
     response = approval.post(

@@ -16,7 +16,8 @@ from coordination.services import (
 )
 from coordination.tasks import deem_consent_overdue_inquiries
 from notifications.models import Notification, Obligation, OverdueRecord
-from tests.coordination.conftest import api_for, at
+from tests.clients import api_for
+from tests.coordination.conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from coordination.services import (
     meeting_opinion,
 )
 from notifications.models import Notification
-from tests.coordination.conftest import api_for, at
+from tests.clients import api_for
+from tests.coordination.conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from coordination.services import (
     inspection_schedule,
     meeting_convene,
 )
-from tests.coordination.conftest import api_for, at, pdf
+from tests.clients import api_for
+from tests.coordination.conftest import at, pdf
 from tests.factories import ApprovalDepartmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,7 @@
 import datetime
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
-from django.test import Client
-from rest_framework.test import APIClient
 
 from approvals.models import CreditMode
 from approvals.services import licence_decide
@@ -32,20 +28,6 @@ CATALOG_TERMS = {
 
 def at(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="系统", stdout=out)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 def commitment(signed_at: str = "2026-09-30T09:30:00+08:00") -> dict:

@@ -13,7 +13,8 @@ from credit.models import (
 )
 from credit.push_kinds import COMMITMENT_BREACH, VERIFICATION_RESULT
 from notifications.models import Push
-from tests.credit.conftest import CATALOG_TERMS, api_for, at
+from tests.clients import api_for
+from tests.credit.conftest import CATALOG_TERMS, at
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/credit"

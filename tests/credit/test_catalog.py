@@ -10,7 +10,8 @@ from audit.models import AuditEvent
 from credit.models import CreditCatalogEntry, CreditCatalogVersion
 from credit.services import credit_entry_save
 from organizations.scoping import actor_for_user
-from tests.credit.conftest import CATALOG_TERMS, at, logged_in
+from tests.clients import logged_in
+from tests.credit.conftest import CATALOG_TERMS, at
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ from credit.push_kinds import COMMITMENT_BREACH
 from credit.services import breach_report, revocation_decide
 from notifications.models import Notification, Push
 from organizations.scoping import actor_for_user
-from tests.credit.conftest import at, logged_in
+from tests.clients import logged_in
+from tests.credit.conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,8 @@ from credit.services import rectification_record, verification_record, verificat
 from notifications.models import Obligation, OverdueRecord, Push
 from notifications.services import PushConflict
 from organizations.scoping import actor_for_user
-from tests.credit.conftest import at, logged_in
+from tests.clients import logged_in
+from tests.credit.conftest import at
 
 pytestmark = pytest.mark.django_db
 

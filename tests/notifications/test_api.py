@@ -1,25 +1,16 @@
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from approvals.models import Licence
 from notifications.models import Feedback, Push, PushState
+from tests.clients import api_for
 from tests.factories import ApprovalItemFactory, DepartmentFactory, valid_credit_code
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="系统", stdout=out)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 def licence_body(**overrides) -> dict:

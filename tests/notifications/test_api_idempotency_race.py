@@ -11,7 +11,8 @@ from approvals.models import Licence
 from audit.models import AuditEvent
 from notifications.models import Push
 from organizations.models import IdempotencyRecord
-from tests.notifications.test_api import api_for, licence_body
+from tests.clients import api_key_for
+from tests.notifications.test_api import licence_body
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ THREADS = 20
 def test_twenty_concurrent_retries_with_one_key_record_one_licence_and_one_set_of_pushes(
     require_postgres, approval_department, food_item
 ):
-    key_header = api_for(approval_department)._credentials["HTTP_AUTHORIZATION"]
+    key_header = f"Api-Key {api_key_for(approval_department)}"
     barrier = threading.Barrier(THREADS)
     responses: list[tuple[int, dict]] = []
     errors: list[BaseException] = []

@@ -3,11 +3,9 @@
 import datetime
 import io
 import re
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,6 +14,8 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from notifications.models import MonthlyReport
 from organizations.models import StaffRole
+from tests.clients import api_for
+from tests.clients import logged_in as browser
 from tests.factories import StaffFactory
 from tests.notifications.conftest import at
 
@@ -136,20 +136,6 @@ def report(approval_department, supervision_department) -> MonthlyReport:
 @pytest.fixture
 def head(supervision_department):
     return StaffFactory(department=supervision_department, role=StaffRole.HEAD).user
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="报表系统", stdout=out)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 def api_as(user) -> APIClient:
@@ -444,7 +430,7 @@ def test_the_api_url_is_the_contract(report):
 
 
 def test_an_api_client_gets_its_department_rows(report, supervision_department):
-    response = api_for(supervision_department).get(API_URL)
+    response = api_for(supervision_department, name="报表系统").get(API_URL)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["month"] == "2026-10"
@@ -467,7 +453,7 @@ def test_a_head_and_an_admin_get_every_row_through_the_api(report, head, platfor
 def test_the_api_answers_bad_months_and_versions_in_the_error_envelope(
     report, supervision_department
 ):
-    client = api_for(supervision_department)
+    client = api_for(supervision_department, name="报表系统")
     response = client.get("/api/v1/reports/monthly/2026-1/")
     assert response.status_code == 400
     assert "month" in response.json()["error"]["fields"]
@@ -497,7 +483,9 @@ def test_the_api_needs_authentication(report):
 
 def test_the_api_returns_the_excel_file_with_format_xlsx(report, supervision_department):
     make_report(datetime.date(2026, 10, 1), version=2)
-    response = api_for(supervision_department).get(API_URL + "?format=xlsx&version=1")
+    response = api_for(supervision_department, name="报表系统").get(
+        API_URL + "?format=xlsx&version=1"
+    )
     workbook = workbook_of(response)
     assert 'filename="linzi-report-2026-10-v1.xlsx"' in response["Content-Disposition"]
     assert workbook.sheetnames == ["推送认领", "反馈·核验·函询", "超时责任清单"]
@@ -509,7 +497,7 @@ def test_the_api_returns_the_excel_file_with_format_xlsx(report, supervision_dep
 
 
 def test_the_api_json_format_still_works(report, supervision_department):
-    response = api_for(supervision_department).get(API_URL + "?format=json")
+    response = api_for(supervision_department, name="报表系统").get(API_URL + "?format=json")
     assert response.status_code == 200
     assert response.json()["month"] == "2026-10"
 

@@ -7,16 +7,11 @@ from django.urls import reverse
 
 from notifications.models import Feedback, Push, PushState
 from organizations.models import StaffRole
+from tests.clients import logged_in
 from tests.factories import DepartmentFactory, StaffFactory
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,40 +7,24 @@ raise the bound past the row count.
 """
 
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from notifications.models import Push, PushState
 from notifications.reports import monthly_report_compile, report_figures
 from notifications.services import feedback_raise, feedback_reply, push_claim
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
+from tests.clients import api_for
+from tests.clients import logged_in as browser
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
 
 DECISIONS = 30
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="系统", stdout=out)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 @pytest.fixture

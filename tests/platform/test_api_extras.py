@@ -1,11 +1,9 @@
-from io import StringIO
-
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from linzi_platform.throttling import ApiClientRateThrottle, StaffUserRateThrottle
+from tests.clients import api_key_for
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +17,7 @@ def _fresh_cache():
 
 
 def key_for(code: str) -> str:
-    DepartmentFactory(code=code)
-    out = StringIO()
-    call_command("create_api_client", department=code, name="sys", stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
+    return api_key_for(DepartmentFactory(code=code))
 
 
 def test_each_api_key_is_throttled_with_429_and_retry_after(monkeypatch):

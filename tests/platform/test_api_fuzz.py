@@ -5,12 +5,10 @@ match the schema (status codes, content types, bodies, the error envelope)."""
 
 import datetime
 import json
-from io import StringIO
 
 import pytest
 import schemathesis
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -19,6 +17,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from linzi_platform.wsgi import application
+from tests.clients import api_key_for
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, record_licence
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +29,6 @@ EXAMPLES_PER_OPERATION = 6
 # reads an empty filter as "no filter". Every other check runs: no 5xx, documented status
 # codes, content types, headers and bodies, auth, unsupported methods.
 NOT_CHECKED = [positive_data_acceptance, negative_data_rejection]
-
-
-def _key_for(department) -> str:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="fuzz", stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
 
 
 @pytest.fixture
@@ -65,8 +58,8 @@ def fuzz_world(
     StaffFactory(department=second)
     record_licence(approval_clerk, item, valid_to=datetime.date(2031, 9, 29))
     return {
-        "approval": _key_for(approval_department),
-        "supervision": _key_for(supervision_department),
+        "approval": api_key_for(approval_department),
+        "supervision": api_key_for(supervision_department),
     }
 
 

@@ -23,8 +23,9 @@ from notifications.services import PushConflict, push_claim, pushes_auto_claim_o
 from notifications.tasks import auto_claim_overdue
 from organizations.models import IdempotencyRecord
 from organizations.scoping import actor_for_user
+from tests.clients import api_for
 from tests.factories import ApprovalItemFactory, DepartmentFactory
-from tests.notifications.test_api import api_for, licence_body
+from tests.notifications.test_api import licence_body
 from tests.notifications.test_races import make_pushes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -1,12 +1,10 @@
 """API of supervision actions (R6), the access check (R7) and listings."""
 
 import datetime
-from io import StringIO
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
@@ -14,6 +12,7 @@ from rest_framework.test import APIClient
 from approvals.models import Counterparty, LicenceStatus
 from notifications.models import Push
 from supervision.models import CounterpartyListing, Evidence, ListingType, SupervisionAction
+from tests.clients import api_for
 from tests.factories import DepartmentFactory, valid_credit_code, valid_id_number
 from tests.notifications.conftest import at
 
@@ -26,14 +25,6 @@ NOW = at("2026-11-24T10:00")  # a Tuesday
 def _frozen_time():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def api_for(department) -> APIClient:
-    out = StringIO()
-    call_command("create_api_client", department=department.code, name="业务系统", stdout=out)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {out.getvalue().strip().splitlines()[-1]}")
-    return client
 
 
 def in_chinese(message: str) -> str:

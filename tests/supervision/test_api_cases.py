@@ -3,7 +3,8 @@
 import pytest
 
 from supervision.models import CaseState, Evidence, LegacyCase
-from tests.supervision.test_api_actions import _frozen_time, api_for, pdf  # noqa: F401
+from tests.clients import api_for
+from tests.supervision.test_api_actions import _frozen_time, pdf  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ import pytest
 from approvals.models import LicenceStatus
 from notifications.models import Push
 from supervision.models import LetterState, LicenceLetter
+from tests.clients import api_for
 from tests.factories import DepartmentFactory
-from tests.supervision.test_api_actions import _frozen_time, api_for, pdf  # noqa: F401
+from tests.supervision.test_api_actions import _frozen_time, pdf  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

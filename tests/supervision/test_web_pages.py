@@ -22,6 +22,7 @@ from supervision.models import (
     LicenceLetter,
     SupervisionAction,
 )
+from tests.clients import logged_in
 from tests.factories import StaffFactory, valid_credit_code
 from tests.notifications.conftest import at
 from tests.supervision.conftest import pdf
@@ -33,12 +34,6 @@ pytestmark = pytest.mark.django_db
 def _now():
     with time_machine.travel(at("2026-11-24T10:00"), tick=False):
         yield
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def action_data(**overrides) -> dict:
