@@ -183,12 +183,11 @@ class LicenceListCreateApi(generics.GenericAPIView):
             licence = licence_decide(actor=actor, **arguments)
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(_nest_errors(exc.message_dict)) from exc
-        pushes = selectors.licence_pushes(actor=actor, licence=licence)
         body = {
             "id": licence.pk,
             "licence_no": licence.licence_no,
             "status": licence.status,
-            "pushes": PushSummaryOutput(pushes, many=True).data,
+            "pushes": PushSummaryOutput(licence.pushes_created, many=True).data,
         }
         return Response(body, status=status.HTTP_201_CREATED)
 

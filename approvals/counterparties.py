@@ -83,14 +83,18 @@ def counterparty_get_or_create(
     lookup = {"credit_code": credit_code} if credit_code else {"id_number": id_number}
     wanted = {"name": name, "contact_name": contact_name, "contact_phone": contact_phone}
     kind = CounterpartyKind.ORGANISATION if credit_code else CounterpartyKind.INDIVIDUAL
-    try:
-        with transaction.atomic():
-            counterparty, created = Counterparty.objects.get_or_create(
-                **lookup, defaults={**wanted, "kind": kind}
-            )
-    except IntegrityError:
-        # A concurrent request inserted the same code between our read and our insert.
-        counterparty, created = Counterparty.objects.get(**lookup), False
+    # Read first: most decisions are for a known counterparty, and the read needs no
+    # savepoint. The insert has one, for the concurrent request that inserts the same code
+    # between our read and our insert.
+    counterparty = Counterparty.objects.filter(**lookup).first()
+    created = False
+    if counterparty is None:
+        try:
+            with transaction.atomic():
+                counterparty = Counterparty.objects.create(**lookup, **wanted, kind=kind)
+                created = True
+        except IntegrityError:
+            counterparty = Counterparty.objects.get(**lookup)
     if not created:
         changed = [f for f, value in wanted.items() if getattr(counterparty, f) != value]
         if changed:

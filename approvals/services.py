@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_deferred, audit_record
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.services import PushSubject, push_send
@@ -159,7 +159,11 @@ def licence_decide(
     important_file: Any = None,
 ) -> Licence:
     """Record an approval decision and push it to every responsible supervision department
-    in one transaction (R1, R2): nothing is half-written."""
+    in one transaction (R1, R2): nothing is half-written. The pushes made are on the
+    returned licence as ``pushes_created`` (for the answer, without reading them back).
+
+    The decision's audit events are chained when the work is done (``audit_deferred``), so
+    concurrent decisions wait for each other's chain lock only around their commits."""
     department = actor.department
     if department is None or not department.is_approval:
         raise PermissionDenied(_("Only the approval department records licence decisions."))
@@ -199,7 +203,7 @@ def licence_decide(
     if licence_no and Licence.objects.filter(department=department, licence_no=licence_no).exists():
         _add(errors, "licence_no", _("This licence number has already been recorded."))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_deferred():
             # Inside the transaction: a failure later on must not leave a new counterparty.
             party = None
             try:
@@ -278,7 +282,7 @@ def licence_decide(
                 },
                 at=now,
             )
-            push_send(
+            licence.pushes_created = push_send(
                 kind=push_kinds.APPROVAL_DECISION,
                 sender=department,
                 receivers=receivers,

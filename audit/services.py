@@ -6,12 +6,14 @@ the change and its audit event are committed or rolled back together.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import enum
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,21 +134,6 @@ def _lock_chain_head() -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(pk=CHAIN_HEAD_PK)
 
 
-def _advance_chain_head(head: AuditChainHead, last: AuditEvent) -> None:
-    AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=last.id, last_hash=last.hash)
-
-
-def _chain(head: AuditChainHead, events: list[AuditEvent]) -> None:
-    """Number and hash ``events`` after ``head``, in order."""
-    number, prev_hash = head.last_event_id, head.last_hash
-    for event in events:
-        number += 1
-        event.id = number
-        event.prev_hash = prev_hash
-        event.hash = event.compute_hash()
-        prev_hash = event.hash
-
-
 def audit_record(
     *,
     actor: object | None,
@@ -166,6 +153,7 @@ def audit_record(
     ``obj`` sets ``object_type`` (``app_label.model_name``) and ``object_id`` (its pk).
     ``department`` overrides the actor's department. ``details`` must be JSON-able; it is
     stored as the JSON the database gives back, which is also what the hash covers.
+    Inside ``audit_deferred()`` the event gets its number and hash when the block ends.
     """
     if not action:
         raise ValueError("An audit event needs an action.")
@@ -182,13 +170,21 @@ def audit_record(
         object_id=str(object_id),
         details=normalize_details(details),
     )
-    # A savepoint inside the caller's transaction (or a transaction of its own): the event
-    # and the head move together, and the head stays locked until the caller commits.
-    with transaction.atomic():
-        head = _lock_chain_head()
-        _chain(head, [event])
-        event.save()
-        _advance_chain_head(head, event)
+    _write_or_defer(
+        [
+            _PlainEvent(
+                at=event.at,
+                actor_id=event.actor_id,
+                actor_label=event.actor_label,
+                action=action,
+                department_id=event.department_id,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                details=event.details,
+                instance=event,
+            )
+        ]
+    )
     return event
 
 
@@ -213,6 +209,10 @@ def audit_record_many(
     default_department_id = department.pk if department is not None else who.department_id
     rows = [
         _PlainEvent(
+            at=when,
+            actor_id=who.user_id,
+            actor_label=who.label,
+            action=action,
             department_id=(
                 entry.department.pk if entry.department is not None else default_department_id
             ),
@@ -222,25 +222,75 @@ def audit_record_many(
         )
         for entry in entries
     ]
+    _write_or_defer(rows)
+    return len(rows)
+
+
+_deferred: ContextVar[list[_PlainEvent] | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextlib.contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Collect the events recorded inside the block; chain and write them when it ends.
+
+    Every writer locks the chain head until it commits, so a transaction that writes its
+    events as it goes holds every other writer back from its first event to its commit.
+    Deferred, the head is locked when the block ends: one lock, one INSERT and one head
+    update for all of the block's events, and held only through what follows the block
+    before the commit. Use it inside the transaction that makes the changes (it refuses
+    otherwise). An exception out of the block discards the collected events, as the
+    transaction discards the changes; so inside the block, do not roll back a savepoint in
+    which an event was recorded and carry on. Nested blocks join the outermost one.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_deferred() must be used inside a transaction.")
+    pending: list[_PlainEvent] = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        _write_chained(pending)
+
+
+def _write_or_defer(rows: list[_PlainEvent]) -> None:
     if not rows:
-        return 0
-    with transaction.atomic():
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.extend(rows)
+        return
+    _write_chained(rows)
+
+
+def _write_chained(rows: list[_PlainEvent]) -> None:
+    """Number, hash and insert ``rows`` after the chain head, and move the head, in the
+    caller's transaction (or one of its own): the events and the head commit together and
+    the head stays locked until then. No savepoint: a failure here fails the transaction."""
+    with transaction.atomic(savepoint=False):
         head = _lock_chain_head()
         number, prev_hash = head.last_event_id, head.last_hash
         # Hashed from plain values rather than model instances: a sweep of 100k rows spends
         # its time in the database, not in building AuditEvent objects.
-        at_text = canonical_time(when)
+        at_texts: dict[datetime.datetime, str] = {}
         for row in rows:
             number += 1
+            at_text = at_texts.get(row.at)
+            if at_text is None:
+                at_text = at_texts[row.at] = canonical_time(row.at)
             row.id, row.prev_hash = number, prev_hash
             row.hash = event_hash(
                 event_content(
                     id=number,
                     at_text=at_text,
-                    actor_id=who.user_id,
-                    actor_label=who.label,
+                    actor_id=row.actor_id,
+                    actor_label=row.actor_label,
                     department_id=row.department_id,
-                    action=action,
+                    action=row.action,
                     object_type=row.object_type,
                     object_id=row.object_id,
                     details=row.details,
@@ -248,9 +298,17 @@ def audit_record_many(
                 )
             )
             prev_hash = row.hash
-        _insert_events(rows, at=when, actor_id=who.user_id, actor_label=who.label, action=action)
+        _insert_events(rows)
         AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=number, last_hash=prev_hash)
-    return len(rows)
+    for row in rows:
+        if row.instance is not None:
+            row.instance.id, row.instance.prev_hash, row.instance.hash = (
+                row.id,
+                row.prev_hash,
+                row.hash,
+            )
+            row.instance._state.adding = False
+            row.instance._state.db = connection.alias
 
 
 # Exactly these types: a str or int subclass (a lazy translation, a TextChoices member) is
@@ -270,6 +328,10 @@ def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
 
 @dataclass
 class _PlainEvent:
+    at: datetime.datetime
+    actor_id: Any
+    actor_label: str
+    action: str
     department_id: int | None
     object_type: str
     object_id: str
@@ -277,30 +339,27 @@ class _PlainEvent:
     id: int = 0
     prev_hash: str = ""
     hash: str = ""
+    instance: AuditEvent | None = None  # audit_record()'s event, numbered once written
 
 
 COPY_THRESHOLD = 200
 
 
-def _insert_events(
-    rows: list[_PlainEvent], *, at: datetime.datetime, actor_id: Any, actor_label: str, action: str
-) -> None:
+def _insert_events(rows: list[_PlainEvent]) -> None:
     """Insert chained events: COPY on PostgreSQL for large batches (no per-row ORM cost),
     the append-only manager's bulk_create otherwise."""
     if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        at_text = at.isoformat()
-        actor = "\\N" if actor_id is None else actor_id
         for row in rows:
             writer.writerow(
                 (
                     row.id,
-                    at_text,
-                    actor,
-                    actor_label,
+                    row.at.isoformat(),
+                    "\\N" if row.actor_id is None else row.actor_id,
+                    row.actor_label,
                     "\\N" if row.department_id is None else row.department_id,
-                    action,
+                    row.action,
                     row.object_type,
                     row.object_id,
                     json.dumps(row.details, ensure_ascii=False),
@@ -322,11 +381,11 @@ def _insert_events(
         [
             AuditEvent(
                 id=row.id,
-                at=at,
-                actor_id=actor_id,
-                actor_label=actor_label,
+                at=row.at,
+                actor_id=row.actor_id,
+                actor_label=row.actor_label,
                 department_id=row.department_id,
-                action=action,
+                action=row.action,
                 object_type=row.object_type,
                 object_id=row.object_id,
                 details=row.details,

@@ -1,6 +1,7 @@
 """`Idempotency-Key` on every API POST (shared/API.md): the same key with the same body
 returns the first response and creates nothing new; with another body it answers 422."""
 
+import datetime
 import functools
 import hashlib
 import json
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -19,6 +20,17 @@ from organizations.models import IdempotencyRecord
 
 KEY_TTL = timedelta(hours=24)
 KEY_MAX_LENGTH = 200
+
+# PostgreSQL and SQLite alike: insert the key, or take over its record once it has expired.
+CLAIM_KEY_SQL = """
+INSERT INTO organizations_idempotencyrecord
+    (principal, "key", request_hash, status_code, response_body, created_at)
+VALUES (%s, %s, %s, 0, %s, %s)
+ON CONFLICT (principal, "key") DO UPDATE SET
+    request_hash = excluded.request_hash, status_code = 0,
+    response_body = excluded.response_body, created_at = excluded.created_at
+WHERE organizations_idempotencyrecord.created_at < %s
+"""
 
 
 class IdempotencyMismatch(exceptions.APIException):
@@ -58,9 +70,6 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
         now = timezone.now()
         with transaction.atomic():
             # In the request's transaction: one commit per write, not two.
-            IdempotencyRecord.objects.filter(
-                principal=principal, key=key, created_at__lt=now - KEY_TTL
-            ).delete()
             existing = _claim_key(principal=principal, key=key, request_hash=request_hash, now=now)
             if existing is not None:
                 if existing.request_hash != request_hash:
@@ -80,19 +89,20 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
 
 
 def _claim_key(
-    *, principal: str, key: str, request_hash: str, now: Any
+    *, principal: str, key: str, request_hash: str, now: datetime.datetime
 ) -> IdempotencyRecord | None:
-    """Insert the key (None: ours to execute) or return the committed record of a retry."""
-    try:
-        with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                principal=principal,
-                key=key,
-                request_hash=request_hash,
-                status_code=0,
-                response_body={},
-                created_at=now,
-            )
-    except IntegrityError:
-        return IdempotencyRecord.objects.get(principal=principal, key=key)
-    return None
+    """Claim the key (None: ours to execute) or return the committed record of a retry.
+
+    One statement: insert the key, or take over its record if that has expired. The unique
+    constraint makes a concurrent retry wait for the first transaction; it then finds the
+    record committed and replays it (or, if the first rolled back, inserts its own).
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_KEY_SQL,
+            [principal, key, request_hash, "{}", adapt(now), adapt(now - KEY_TTL)],
+        )
+        if cursor.rowcount == 1:
+            return None
+    return IdempotencyRecord.objects.get(principal=principal, key=key)

@@ -194,7 +194,8 @@ def push_send(
         return []
     sent_at = sent_at or timezone.now()
     deadline = add_working_days(sent_at, CLAIM_WORKING_DAYS)
-    with transaction.atomic():
+    # No savepoint of its own: nothing here is retried, a failure fails the caller's work.
+    with transaction.atomic(savepoint=False):
         pushes = [
             Push(
                 kind=kind,
@@ -250,17 +251,27 @@ def push_send(
 
         webhook_deliveries_record(pushes=pushes, now=sent_at)
         # --- end outbound webhooks
-        for push in pushes:
-            department_notify(
-                department=push.receiver,
-                title=_("New %(kind)s from %(sender)s: %(title)s")
-                % {"kind": push_type.label, "sender": sender.name, "title": subject.title},
-                body=_("Please claim it by %(deadline)s (1 working day).")
-                % {"deadline": _local(deadline)},
-                url=reverse("notifications:push-detail", args=[push.pk]),
-                now=sent_at,
-                push=push,
-            )
+        title = _("New %(kind)s from %(sender)s: %(title)s") % {
+            "kind": push_type.label,
+            "sender": sender.name,
+            "title": subject.title,
+        }
+        body = _("Please claim it by %(deadline)s (1 working day).") % {
+            "deadline": _local(deadline)
+        }
+        departments_notify(
+            notices=[
+                DepartmentNotice(
+                    department_id=push.receiver_id,
+                    title=title,
+                    body=body,
+                    url=reverse("notifications:push-detail", args=[push.pk]),
+                    push_id=push.pk,
+                )
+                for push in pushes
+            ],
+            now=sent_at,
+        )
     return pushes
 
 

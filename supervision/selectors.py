@@ -64,13 +64,15 @@ def counterparty_access(
     """R7: the strictest access level any listing in force imposes, with every reason."""
     if counterparty is None or counterparty.pk is None:
         return AccessCheck(level=AccessLevel.NORMAL)
-    rules = access_rules()
-    listings = (
+    listings = list(
         listings_in_force(on=on)
         .filter(counterparty=counterparty)
         .select_related("department")
         .order_by("listed_on", "id")
     )
+    if not listings:  # most counterparties: no need to read the rules
+        return AccessCheck(level=AccessLevel.NORMAL)
+    rules = access_rules()
     level = AccessLevel.NORMAL
     reasons = []
     for listing in listings:

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from approvals.models import Licence
 from notifications.models import Feedback, Push, PushState
+from organizations.models import IdempotencyRecord
 from tests.clients import api_for
 from tests.factories import ApprovalItemFactory, DepartmentFactory, valid_credit_code
 from tests.notifications.conftest import at
@@ -248,6 +249,28 @@ def test_feedback_and_reply_over_the_api(licence_id, supervision_api, approval_a
     assert Feedback.objects.count() == 1
     detail = supervision_api.get(f"/api/v1/pushes/{push_id}/").json()
     assert detail["feedback"][0]["replies"][0]["text"] == "已核实"
+
+
+def test_an_idempotency_key_is_kept_for_a_day_then_serves_a_new_request(approval_api):
+    def post(licence_no: str, moment: str):
+        with time_machine.travel(at(moment), tick=False):
+            return approval_api.post(
+                "/api/v1/licences/",
+                licence_body(licence_no=licence_no),
+                format="json",
+                HTTP_IDEMPOTENCY_KEY="k-day",
+            )
+
+    assert post("DAY-1", "2026-11-24T10:00").status_code == 201
+    # 23 hours later the key still belongs to the first request.
+    assert post("DAY-2", "2026-11-25T09:00").status_code == 422
+    # After 24 hours it is taken over: the new request runs and its answer is kept instead.
+    late = post("DAY-2", "2026-11-25T10:01")
+    assert late.status_code == 201 and "Idempotent-Replayed" not in late
+    assert sorted(Licence.objects.values_list("licence_no", flat=True)) == ["DAY-1", "DAY-2"]
+    record = IdempotencyRecord.objects.get(key="k-day")
+    assert record.status_code == 201 and record.response_body["licence_no"] == "DAY-2"
+    assert post("DAY-2", "2026-11-25T10:05")["Idempotent-Replayed"] == "true"
 
 
 @time_machine.travel(at("2026-11-24T10:00"), tick=False)
