@@ -290,6 +290,15 @@ def p1_ingest(
             clients=clients,
             per_client=per_client,
         )
+        # Not a figure of its own: where the ceiling of P1 lies before any decision work.
+        floor = drive(
+            port=server.port,
+            path="/bench/licence-floor/",
+            key=key,
+            body_of=lambda n, i: licence(n + 2000, i),
+            clients=clients,
+            per_client=per_client,
+        )
     finally:
         server.stop()
     ratio = ours.rps / reference.rps
@@ -305,7 +314,9 @@ def p1_ingest(
         target=">= 0.5 of bare throughput",
         passed=ratio >= 0.5 and ours.errors == 0 and reference.errors == 0,
         note=f"{ours.requests} + {reference.requests} requests, errors {ours.errors}/"
-        f"{reference.errors}",
+        f"{reference.errors}; the same endpoint's authentication, Idempotency-Key and input "
+        f"validation without the decision (/bench/licence-floor/): {floor.rps:.1f}/s = "
+        f"{floor.rps / reference.rps:.2f} of bare, errors {floor.errors}",
     )
 
 

@@ -2,6 +2,7 @@
 asserted here (figures on a shared CI machine are informative only)."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,8 @@ def test_bench_quick_runs_end_to_end_and_prints_every_figure(
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in FIGURES:
         assert f"\n{figure}" in result.stdout, figure
+    # P1's note gives the endpoint's floor, measured without a failed request.
+    assert re.search(r"licence-floor/\): [\d.]+/s = [\d.]+ of bare, errors 0", result.stdout)
     table = output.read_text(encoding="utf-8")
     assert "| figure | ours | reference | ratio | target | pass/fail |" in table
     assert all(f"| {figure}" in table for figure in FIGURES)
