@@ -42,16 +42,30 @@ def normalize_details(details: Any) -> dict[str, Any]:
     return normalized
 
 
+# Values the number normalisation below leaves as they are: checked before recursing, so a
+# flat mapping of strings and integers (nearly every event) costs no call per value.
+_UNCHANGED_TYPES = frozenset({str, int, bool, type(None)})
+
+
 def _integral_floats_as_ints(value: Any) -> Any:
     # jsonb normalises numbers: 1e20 comes back as the integer 100000000000000000000 and
     # 1.0 may come back as 1 from other stores. An integral float therefore hashes as the
     # exact integer it denotes, so the hash does not depend on the database's number style.
-    if type(value) is float:
+    kind = type(value)
+    if kind in _UNCHANGED_TYPES:
+        return value
+    if kind is float:
         return int(Decimal(repr(value))) if value.is_integer() else value
     if isinstance(value, dict):
-        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+        return {
+            key: item if type(item) in _UNCHANGED_TYPES else _integral_floats_as_ints(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [_integral_floats_as_ints(item) for item in value]
+        return [
+            item if type(item) in _UNCHANGED_TYPES else _integral_floats_as_ints(item)
+            for item in value
+        ]
     return value
 
 

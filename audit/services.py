@@ -351,11 +351,15 @@ def _insert_events(rows: list[_PlainEvent]) -> None:
     if connection.vendor == "postgresql" and len(rows) >= COPY_THRESHOLD:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        at_texts: dict[datetime.datetime, str] = {}
         for row in rows:
+            at_text = at_texts.get(row.at)
+            if at_text is None:
+                at_text = at_texts[row.at] = row.at.isoformat()
             writer.writerow(
                 (
                     row.id,
-                    row.at.isoformat(),
+                    at_text,
                     "\\N" if row.actor_id is None else row.actor_id,
                     row.actor_label,
                     "\\N" if row.department_id is None else row.department_id,
