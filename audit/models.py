@@ -69,10 +69,11 @@ def _integral_floats_as_ints(value: Any) -> Any:
     return value
 
 
-def canonical_json(value: Any) -> str:
-    """One byte-stable JSON text for ``value``: sorted keys, no spaces, UTF-8 kept as is."""
+def canonical_json(value: Any, *, floats_normalized: bool = False) -> str:
+    """One byte-stable JSON text for ``value``: sorted keys, no spaces, UTF-8 kept as is.
+    ``floats_normalized``: the caller knows ``value`` holds no float (skips that pass)."""
     return json.dumps(
-        _integral_floats_as_ints(value),
+        value if floats_normalized else _integral_floats_as_ints(value),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -115,8 +116,10 @@ def event_content(
     }
 
 
-def event_hash(content: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+def event_hash(content: dict[str, Any], *, floats_normalized: bool = False) -> str:
+    return hashlib.sha256(
+        canonical_json(content, floats_normalized=floats_normalized).encode("utf-8")
+    ).hexdigest()
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

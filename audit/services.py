@@ -182,6 +182,7 @@ def audit_record(
                 object_id=event.object_id,
                 details=event.details,
                 instance=event,
+                flat=_is_flat(event.details),
             )
         ]
     )
@@ -207,21 +208,24 @@ def audit_record_many(
     who = _resolve_actor(actor)
     when = _event_time(at)
     default_department_id = department.pk if department is not None else who.department_id
-    rows = [
-        _PlainEvent(
-            at=when,
-            actor_id=who.user_id,
-            actor_label=who.label,
-            action=action,
-            department_id=(
-                entry.department.pk if entry.department is not None else default_department_id
-            ),
-            object_type=entry.object_type,
-            object_id=str(entry.object_id),
-            details=_plain_details(entry.details),
+    rows = []
+    for entry in entries:
+        details, flat = _plain_details(entry.details)
+        rows.append(
+            _PlainEvent(
+                at=when,
+                actor_id=who.user_id,
+                actor_label=who.label,
+                action=action,
+                department_id=(
+                    entry.department.pk if entry.department is not None else default_department_id
+                ),
+                object_type=entry.object_type,
+                object_id=str(entry.object_id),
+                details=details,
+                flat=flat,
+            )
         )
-        for entry in entries
-    ]
     _write_or_defer(rows)
     return len(rows)
 
@@ -295,7 +299,8 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
                     object_id=row.object_id,
                     details=row.details,
                     prev_hash=prev_hash,
-                )
+                ),
+                floats_normalized=row.flat,
             )
             prev_hash = row.hash
         _insert_events(rows)
@@ -316,14 +321,20 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
 _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 
-def _plain_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
-    """normalize_details(), without its JSON round trip for the common flat mapping of
-    strings, integers, booleans and None (which the round trip returns unchanged)."""
-    if type(details) is dict and all(
+def _is_flat(details: Any) -> bool:
+    """A dict of strings, integers, booleans and None only: no float, nothing nested."""
+    return type(details) is dict and all(
         type(key) is str and type(value) in _PLAIN_TYPES for key, value in details.items()
-    ):
-        return dict(details)
-    return normalize_details(details)
+    )
+
+
+def _plain_details(details: Mapping[str, Any] | None) -> tuple[dict[str, Any], bool]:
+    """normalize_details(), without its JSON round trip for the common flat mapping of
+    strings, integers, booleans and None (which the round trip returns unchanged); and
+    whether the details are flat."""
+    if _is_flat(details):
+        return dict(details), True  # type: ignore[arg-type]
+    return normalize_details(details), False
 
 
 @dataclass
@@ -340,6 +351,7 @@ class _PlainEvent:
     prev_hash: str = ""
     hash: str = ""
     instance: AuditEvent | None = None  # audit_record()'s event, numbered once written
+    flat: bool = False  # details are flat (no float): the hash can skip the float pass
 
 
 COPY_THRESHOLD = 200
