@@ -179,12 +179,15 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("department"),
     )
-    action = models.CharField(_("action"), max_length=64, db_index=True)
+    # Indexed in Meta: a plain index, without the LIKE-pattern twin PostgreSQL gets for a
+    # CharField with db_index/unique (no query searches actions or hashes by prefix, and
+    # every event written, a sweep's 100k included, paid for both twins).
+    action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object ID"), max_length=64, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64)
 
     objects = AuditEventManager()
 
@@ -196,7 +199,9 @@ class AuditEvent(models.Model):
         base_manager_name = "objects"
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_event_object_idx"),
+            models.Index(fields=["action"], name="audit_event_action_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_event_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.id} {self.action} · {self.actor_label}"

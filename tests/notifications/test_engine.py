@@ -219,6 +219,34 @@ def test_the_sweep_auto_claims_at_the_deadline_and_charges_the_receiver(decide, 
     assert AuditEvent.objects.filter(action="push.auto_claim").count() == 2
 
 
+def test_the_sweep_takes_every_overdue_push_whatever_the_database_batch_limit():
+    """More overdue pushes than one portable batch (SQLite) holds: the sweep goes on until
+    none is left, on each database, with one overdue record and one audit event each."""
+    sender, receiver = DepartmentFactory(code="sweep-a"), DepartmentFactory(code="sweep-s")
+    base = at("2026-11-20T09:00")
+    total = services.PORTABLE_SWEEP_BATCH_SIZE + 100
+    Push.objects.bulk_create(
+        Push(
+            kind="approval_decision",
+            sender=sender,
+            receiver=receiver,
+            sent_at=base,
+            sent_by_label="test",
+            deadline=base + datetime.timedelta(seconds=n),
+            title=f"overdue {n}",
+            payload={},
+            subject_type="test.subject",
+            subject_id=str(n),
+        )
+        for n in range(total)
+    )
+    with time_machine.travel(at("2026-11-24T09:00"), tick=False):
+        assert pushes_auto_claim_overdue() == total
+    assert not Push.objects.filter(state=PushState.PENDING).exists()
+    assert OverdueRecord.objects.count() == total
+    assert AuditEvent.objects.filter(action="push.auto_claim").count() == total
+
+
 def test_a_claim_after_auto_claim_is_refused(decide, receiver_clerk):
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()
