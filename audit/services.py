@@ -160,33 +160,23 @@ def audit_record(
     who = _resolve_actor(actor)
     if obj is not None:
         object_type, object_id = _object_key(obj)
-    event = AuditEvent(
+    normalized = normalize_details(details)
+    row = _PlainEvent(
         at=_event_time(at),
         actor_id=who.user_id,
         actor_label=who.label,
-        department_id=department.pk if department is not None else who.department_id,
         action=action,
+        department_id=department.pk if department is not None else who.department_id,
         object_type=object_type,
         object_id=str(object_id),
-        details=normalize_details(details),
+        details=normalized,
+        flat=_is_flat(normalized),
     )
-    _write_or_defer(
-        [
-            _PlainEvent(
-                at=event.at,
-                actor_id=event.actor_id,
-                actor_label=event.actor_label,
-                action=action,
-                department_id=event.department_id,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                details=event.details,
-                instance=event,
-                flat=_is_flat(event.details),
-            )
-        ]
-    )
-    return event
+    # The caller gets the model instance at once; it is the one inserted (numbered and
+    # hashed when written).
+    row.instance = row.as_event()
+    _write_or_defer([row])
+    return row.instance
 
 
 def audit_record_many(
@@ -303,17 +293,11 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
                 floats_normalized=row.flat,
             )
             prev_hash = row.hash
+            if row.instance is not None:
+                row.instance.id, row.instance.prev_hash = row.id, row.prev_hash
+                row.instance.hash = row.hash
         _insert_events(rows)
         AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=number, last_hash=prev_hash)
-    for row in rows:
-        if row.instance is not None:
-            row.instance.id, row.instance.prev_hash, row.instance.hash = (
-                row.id,
-                row.prev_hash,
-                row.hash,
-            )
-            row.instance._state.adding = False
-            row.instance._state.db = connection.alias
 
 
 # Exactly these types: a str or int subclass (a lazy translation, a TextChoices member) is
@@ -352,6 +336,24 @@ class _PlainEvent:
     hash: str = ""
     instance: AuditEvent | None = None  # audit_record()'s event, numbered once written
     flat: bool = False  # details are flat (no float): the hash can skip the float pass
+
+    def as_event(self) -> AuditEvent:
+        """The model instance of this row (audit_record's own, when it has one)."""
+        if self.instance is not None:
+            return self.instance
+        return AuditEvent(
+            id=self.id or None,
+            at=self.at,
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            department_id=self.department_id,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            details=self.details,
+            prev_hash=self.prev_hash,
+            hash=self.hash,
+        )
 
 
 COPY_THRESHOLD = 200
@@ -392,24 +394,13 @@ def _insert_events(rows: list[_PlainEvent]) -> None:
                 "object_type, object_id, details, prev_hash, hash))",
                 buffer,
             )
+        for row in rows:  # audit_record's instances are saved now, as bulk_create marks them
+            if row.instance is not None:
+                row.instance._state.adding = False
+                row.instance._state.db = connection.alias
         return
     AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                id=row.id,
-                at=row.at,
-                actor_id=row.actor_id,
-                actor_label=row.actor_label,
-                department_id=row.department_id,
-                action=row.action,
-                object_type=row.object_type,
-                object_id=row.object_id,
-                details=row.details,
-                prev_hash=row.prev_hash,
-                hash=row.hash,
-            )
-            for row in rows
-        ],
+        [row.as_event() for row in rows],
         batch_size=BULK_BATCH_SIZE,
     )
 
