@@ -114,3 +114,34 @@ def record_licence(
         valid_from=decided_on,
         **extra,
     )
+
+
+def bulk_pushes(
+    *,
+    sender: Department,
+    receivers: list[Department],
+    count: int,
+    sent_at: datetime.datetime,
+    deadline: datetime.datetime,
+    deadline_step: datetime.timedelta = datetime.timedelta(0),
+    title: str = "push",
+) -> list:
+    """`count` pending pushes in one INSERT, sent at `sent_at` to `receivers` in turn; the
+    n-th is due at `deadline + n * deadline_step` (distinct deadlines fix a sweep's order)."""
+    from notifications.models import Push
+
+    return Push.objects.bulk_create(
+        Push(
+            kind="approval_decision",
+            sender=sender,
+            receiver=receivers[n % len(receivers)],
+            sent_at=sent_at,
+            sent_by_label="test",
+            deadline=deadline + n * deadline_step,
+            title=f"{title} {n}",
+            payload={},
+            subject_type="test.subject",
+            subject_id=str(n),
+        )
+        for n in range(count)
+    )

@@ -30,7 +30,7 @@ from notifications.services import (
     pushes_claim,
 )
 from organizations.scoping import actor_for_user
-from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
+from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, bulk_pushes
 from tests.notifications.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -225,20 +225,14 @@ def test_the_sweep_takes_every_overdue_push_whatever_the_database_batch_limit():
     sender, receiver = DepartmentFactory(code="sweep-a"), DepartmentFactory(code="sweep-s")
     base = at("2026-11-20T09:00")
     total = services.PORTABLE_SWEEP_BATCH_SIZE + 100
-    Push.objects.bulk_create(
-        Push(
-            kind="approval_decision",
-            sender=sender,
-            receiver=receiver,
-            sent_at=base,
-            sent_by_label="test",
-            deadline=base + datetime.timedelta(seconds=n),
-            title=f"overdue {n}",
-            payload={},
-            subject_type="test.subject",
-            subject_id=str(n),
-        )
-        for n in range(total)
+    bulk_pushes(
+        sender=sender,
+        receivers=[receiver],
+        count=total,
+        sent_at=base,
+        deadline=base,
+        deadline_step=datetime.timedelta(seconds=1),
+        title="overdue",
     )
     with time_machine.travel(at("2026-11-24T09:00"), tick=False):
         assert pushes_auto_claim_overdue() == total

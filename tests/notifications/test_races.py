@@ -11,26 +11,19 @@ from audit.models import AuditEvent
 from notifications.models import OverdueRecord, Push, PushState
 from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue
 from organizations.scoping import actor_for_user
+from tests.factories import bulk_pushes
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def make_pushes(sender, receiver, count: int, *, deadline: datetime.datetime) -> list[Push]:
-    now = timezone.now()
-    return Push.objects.bulk_create(
-        Push(
-            kind="approval_decision",
-            sender=sender,
-            receiver=receiver,
-            sent_at=now,
-            sent_by_label="test",
-            deadline=deadline,
-            title=f"race {n}",
-            payload={},
-            subject_type="test.subject",
-            subject_id=str(n),
-        )
-        for n in range(count)
+    return bulk_pushes(
+        sender=sender,
+        receivers=[receiver],
+        count=count,
+        sent_at=timezone.now(),
+        deadline=deadline,
+        title="race",
     )
 
 

@@ -50,6 +50,7 @@ from tests.factories import (
     ApprovalItemFactory,
     DepartmentFactory,
     StaffFactory,
+    bulk_pushes,
     record_licence,
 )
 from tests.reliability.conftest import process_env, smtp_env, wait_until
@@ -124,21 +125,15 @@ def test_a_worker_killed_in_the_middle_of_the_auto_claim_sweep_loses_nothing(
     receivers = [DepartmentFactory(code=f"kill-{n}") for n in range(3)]
     total = SWEEP_BATCH_SIZE + 500
     base = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
-    pushes = Push.objects.bulk_create(
-        Push(
-            kind="approval_decision",
-            sender=approval,
-            receiver=receivers[n % 3],
-            sent_at=base,
-            sent_by_label="test",
-            # Distinct deadlines: the sweep takes them in this order, batch by batch.
-            deadline=base + datetime.timedelta(seconds=n),
-            title=f"overdue {n}",
-            payload={},
-            subject_type="test.subject",
-            subject_id=str(n),
-        )
-        for n in range(total)
+    # Distinct deadlines: the sweep takes them in this order, batch by batch.
+    pushes = bulk_pushes(
+        sender=approval,
+        receivers=receivers,
+        count=total,
+        sent_at=base,
+        deadline=base,
+        deadline_step=datetime.timedelta(seconds=1),
+        title="overdue",
     )
     install(pushes[SWEEP_BATCH_SIZE + 200].pk)  # inside the second batch
 
