@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from organizations.models import Department
 
-from .models import CounterpartyKind, Licence, LicenceStatus
+from .models import CounterpartyKind, Licence, LicenceStatus, LicenceStatusChange
 from .validators import mask_name
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -81,6 +81,8 @@ class PublicLicence:
     valid_from: datetime.date
     valid_to: datetime.date | None
     status: str
+    # The day the current status took effect by a decision (a suspension, its end, …), R8.
+    status_since: datetime.date | None = None
 
     @property
     def status_label(self) -> str:
@@ -122,6 +124,9 @@ def licences_find_public(*, licence_no: str, counterparty_name: str) -> list[Lic
 
 def licence_public(licence: Licence, *, today: datetime.date | None = None) -> PublicLicence:
     counterparty = licence.counterparty
+    status = licence_public_status(
+        status=licence.status, valid_to=licence.valid_to, today=today or shanghai_today()
+    )
     individual = counterparty.kind == CounterpartyKind.INDIVIDUAL or bool(counterparty.id_number)
     return PublicLicence(
         licence_no=licence.licence_no,
@@ -134,12 +139,22 @@ def licence_public(licence: Licence, *, today: datetime.date | None = None) -> P
         licence_date=licence.licence_date,
         valid_from=licence.valid_from,
         valid_to=licence.valid_to,
-        status=licence_public_status(
-            status=licence.status,
-            valid_to=licence.valid_to,
-            today=today or shanghai_today(),
-        ),
+        status=status,
+        status_since=_status_since(licence) if status != EXPIRED else None,
     )
+
+
+def _status_since(licence: Licence) -> datetime.date | None:
+    """When the licence's status last changed (not at its decision, not a 变更 that kept it)."""
+    changed_at = (
+        LicenceStatusChange.objects.filter(licence=licence)
+        .exclude(from_status="")
+        .exclude(from_status=F("to_status"))
+        .order_by("-changed_at", "-id")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(changed_at, SHANGHAI).date() if changed_at else None
 
 
 # --- QR code -----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from linzi_platform.errors import DomainConflict, DuplicateRecord
+
 DEFAULT_MESSAGES = {
     status.HTTP_400_BAD_REQUEST: gettext_noop("Invalid input."),
     status.HTTP_401_UNAUTHORIZED: gettext_noop("Authentication required."),
@@ -38,6 +40,10 @@ def _flatten(detail: Any) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DuplicateRecord):
+        return _duplicate_response(exc)
+    if isinstance(exc, DomainConflict):
+        exc = Conflict(str(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -63,3 +69,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = "invalid"
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
+
+
+def _duplicate_response(exc: DuplicateRecord) -> Response:
+    """409 naming the record kept, so a partner system can link to it instead of retrying."""
+    existing = {"id": exc.existing.id, "label": exc.existing.label, "url": exc.existing.url}
+    return Response(
+        {
+            "error": {
+                "code": "duplicate",
+                "message": str(exc),
+                "fields": {exc.field: [str(exc)]},
+                "existing": existing,
+            }
+        },
+        status=status.HTTP_409_CONFLICT,
+    )

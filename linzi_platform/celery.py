@@ -24,6 +24,16 @@ app.conf.beat_schedule = {
         "task": "coordination.inquiries_deem_consent",
         "schedule": 5 * 60,
     },
+    # Suspensions end at the start of the day after their last day; the half-hourly run
+    # catches up after a beat that was down at midnight.
+    "suspensions-end-at-midnight": {
+        "task": "supervision.suspensions_end",
+        "schedule": crontab(minute=0, hour=0),
+    },
+    "suspensions-end-catch-up": {
+        "task": "supervision.suspensions_end",
+        "schedule": 30 * 60,
+    },
     "monthly-report": {
         "task": "notifications.compile_monthly_report",
         "schedule": crontab(minute=0, hour=8, day_of_month=1),

@@ -25,6 +25,17 @@ ERROR_SCHEMA: dict[str, Any] = {
                     "additionalProperties": True,
                     "example": {"licence_no": ["该字段是必填项。"]},
                 },
+                "existing": {
+                    "type": "object",
+                    "description": "Only on a 409 for a duplicate (code `duplicate`): the "
+                    "record already holding this document number.",
+                    "required": ["id", "label", "url"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "label": {"type": "string"},
+                        "url": {"type": "string"},
+                    },
+                },
             },
         }
     },

@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import AuditEntry, audit_record, audit_record_many
+from linzi_platform.errors import DomainConflict
 from organizations.models import Department
 from organizations.scoping import Actor
 from workdays.calendar import add_working_days, working_minutes_between
@@ -58,7 +59,7 @@ SWEEP_BATCH_SIZE = 5000
 PORTABLE_SWEEP_BATCH_SIZE = 900
 
 
-class PushConflict(Exception):
+class PushConflict(DomainConflict):
     """The push is not in a state that allows the action (API 409)."""
 
 

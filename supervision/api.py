@@ -51,6 +51,7 @@ from .models import (
 
 ACTION_SUBJECT = "supervision.supervisionaction"
 LETTER_SUBJECT = "supervision.licenceletter"
+LISTING_SUBJECT = "supervision.counterpartylisting"
 # Uploaded files always come under this key (multipart, several times for several files).
 ATTACHMENTS = "attachments"
 
@@ -253,6 +254,13 @@ class SupervisionActionInput(serializers.Serializer):
     decided_at = DateOrDateTimeField()
     summary = serializers.CharField(allow_blank=True)
     listing = ListingSpecInput(required=False, allow_null=True)
+    suspended_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only for a suspension: its last day; the licence returns to valid the next "
+        "day. Omit for a suspension until lifted (kind suspension_lift).",
+    )
     attachments = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, help_text="multipart only"
     )
@@ -278,6 +286,9 @@ class SupervisionActionOutput(serializers.Serializer):
     attachments = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(source="recorded_by_label")
     recorded_at = serializers.DateTimeField()
+    suspended_until = serializers.DateField(allow_null=True)
+    suspension_ended_at = serializers.DateTimeField(allow_null=True)
+    suspension_end = serializers.CharField(allow_blank=True)
     push = serializers.SerializerMethodField()
     pushes = serializers.SerializerMethodField()
 
@@ -372,6 +383,7 @@ class SupervisionActionListCreateApi(generics.GenericAPIView):
                 licence=licence,
                 attachments=data["attachments"],
                 listing=data.get("listing"),
+                suspended_until=data.get("suspended_until"),
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(
@@ -485,6 +497,14 @@ class ListingOutput(serializers.Serializer):
     removed_at = serializers.DateTimeField(allow_null=True)
     removed_by = serializers.CharField(source="removed_by_label", allow_blank=True)
     removal_reason = serializers.CharField(allow_blank=True)
+    pushes = serializers.SerializerMethodField()
+
+    @extend_schema_field(PushSummaryOutput(many=True))
+    def get_pushes(self, listing: CounterpartyListing) -> list[dict[str, Any]]:
+        """The pushes of this listing the caller sent or received (R6): its addition when it
+        came on its own, and its lifting."""
+        pushes = self.context.get("pushes", {}).get(listing.pk, [])
+        return PushSummaryOutput(pushes, many=True).data
 
     def get_in_force(self, listing: CounterpartyListing) -> bool:
         today = timezone.localdate()
@@ -531,6 +551,21 @@ def _listings_visible(actor: Actor) -> QuerySet[CounterpartyListing]:
     return listings
 
 
+def _listing_output(
+    request: Request, listings: list[CounterpartyListing], many: bool = False
+) -> Any:
+    pushes = _pushes_for(
+        actor_for_request(request),
+        kind=push_kinds.LISTING,
+        subject_type=LISTING_SUBJECT,
+        ids=[listing.pk for listing in listings],
+    )
+    serializer = ListingOutput(
+        listings if many else listings[0], many=many, context={"pushes": pushes}
+    )
+    return serializer.data
+
+
 class ListingsNewestFirst(ApiCursorPagination):
     ordering = ("-created_at", "-id")
 
@@ -548,7 +583,7 @@ class ListingListCreateApi(generics.GenericAPIView):
     @extend_schema(responses=ListingOutput(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(ListingOutput(page, many=True).data)
+        return self.get_paginated_response(_listing_output(request, page, many=True))
 
     @extend_schema(request=ListingInput, responses={201: ListingOutput})
     @idempotent
@@ -572,14 +607,14 @@ class ListingListCreateApi(generics.GenericAPIView):
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(_field_errors(exc)) from exc
-        return Response(ListingOutput(listing).data, status=status.HTTP_201_CREATED)
+        return Response(_listing_output(request, [listing]), status=status.HTTP_201_CREATED)
 
 
 class ListingDetailApi(APIView):
     @extend_schema(responses=ListingOutput)
     def get(self, request: Request, pk: int) -> Response:
         listing = _visible_or_404(_listings_visible(actor_for_request(request)), pk)
-        return Response(ListingOutput(listing).data)
+        return Response(_listing_output(request, [listing]))
 
 
 class ListingRemoveApi(APIView):
@@ -597,7 +632,7 @@ class ListingRemoveApi(APIView):
             raise exceptions.ValidationError(_field_errors(exc)) from exc
         except PushConflict as exc:
             raise Conflict(str(exc)) from exc
-        return Response(ListingOutput(listing).data)
+        return Response(_listing_output(request, [listing]))
 
 
 # --------------------------------------------------------------------------- letters (R8)

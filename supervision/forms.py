@@ -139,6 +139,15 @@ class SupervisionActionForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("Leave empty for a listing until it is removed."),
     )
+    suspended_until = forms.DateField(
+        label=_("Suspended until"),
+        widget=DATE,
+        required=False,
+        help_text=_(
+            "Only for a suspension order: its last day; the licence returns to valid the next "
+            "day. Leave empty for a suspension until your department lifts it."
+        ),
+    )
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
@@ -196,6 +205,7 @@ class SupervisionActionForm(ServiceErrorsMixin, forms.Form):
             "counterparty": counterparty,
             "licence": data.get("licence"),
             "listing": listing,
+            "suspended_until": data.get("suspended_until"),
             "attachments": data.get("attachments") or [],
         }
 

@@ -12,10 +12,17 @@ class ActionKind(models.TextChoices):
     PENALTY = "penalty", _("Other penalty that may affect approval")
     TRAINING = "training", _("Training notice")
     RULE_CHANGE = "rule_change", _("Change of laws, policies, technical standards or rules")
+    SUSPENSION_LIFT = "suspension_lift", _("Lifting of an order to suspend production or business")
 
 
 PENALTY_KINDS = {ActionKind.SUSPENSION, ActionKind.REVOCATION, ActionKind.PENALTY}
-LICENCE_KINDS = {ActionKind.SUSPENSION, ActionKind.REVOCATION}
+# Kinds that concern one licence and its holder, and must name the licence.
+LICENCE_KINDS = {ActionKind.SUSPENSION, ActionKind.REVOCATION, ActionKind.SUSPENSION_LIFT}
+
+
+class SuspensionEnd(models.TextChoices):
+    EXPIRED = "expired", _("The suspension period ended")
+    LIFTED = "lifted", _("Lifted by the supervision department")
 
 
 class SupervisionAction(models.Model):
@@ -49,17 +56,43 @@ class SupervisionAction(models.Model):
     )
     recorded_by_label = models.CharField(_("recorded by"), max_length=150)
     recorded_at = models.DateTimeField(_("recorded at"))
+    # A suspension order (R8): its last day, if the order sets one; the licence returns to
+    # its previous status at the start of the next day (Asia/Shanghai), or when lifted.
+    suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
+    suspension_ended_at = models.DateTimeField(_("suspension ended at"), null=True, blank=True)
+    suspension_end = models.CharField(
+        _("how the suspension ended"), max_length=16, choices=SuspensionEnd.choices, blank=True
+    )
+    suspension_lifted_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lifted_suspensions",
+        verbose_name=_("lifted by"),
+    )
 
     class Meta:
         verbose_name = _("supervision action")
         verbose_name_plural = _("supervision actions")
-        indexes = [models.Index(fields=["department", "-recorded_at"], name="action_dept_idx")]
+        indexes = [
+            models.Index(fields=["department", "-recorded_at"], name="action_dept_idx"),
+            models.Index(
+                fields=["suspended_until"],
+                name="action_suspension_due_idx",
+                condition=Q(kind="suspension", suspension_ended_at__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind__in=["suspension", "revocation", "penalty"])
                 | Q(counterparty__isnull=False),
                 name="penalty_names_counterparty",
-            )
+            ),
+            # R6: one department records one document number once for one kind of action.
+            models.UniqueConstraint(
+                fields=["department", "kind", "document_no"], name="action_document_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +237,12 @@ class LicenceLetter(models.Model):
                 fields=["approval_department", "state", "-sent_at"], name="letter_queue_idx"
             ),
             models.Index(fields=["department", "-sent_at"], name="letter_sent_idx"),
+        ]
+        constraints = [
+            # One department sends one letter number once for one requested action.
+            models.UniqueConstraint(
+                fields=["department", "action", "document_no"], name="letter_document_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,11 +21,13 @@ from approvals.services import (
     licence_status_change_refusal,
 )
 from audit.services import audit_record
+from linzi_platform.errors import DuplicateRecord, ExistingRecord
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.services import PushConflict, PushSubject, department_notify, push_send
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
+from workdays.calendar import CALENDAR_TZ
 
 from . import push_kinds
 from .models import (
@@ -41,7 +44,9 @@ from .models import (
     LicenceLetter,
     ListingType,
     SupervisionAction,
+    SuspensionEnd,
 )
+from .selectors import access_rules
 
 EARLIEST = datetime.date(1990, 1, 1)
 MAX_ATTACHMENTS = 10
@@ -152,11 +157,15 @@ def supervision_action_record(
     licence: Licence | None = None,
     attachments: Sequence[UploadedFile] = (),
     listing: dict[str, Any] | None = None,
+    suspended_until: datetime.date | None = None,
 ) -> SupervisionAction:
     """Record supervision information and push it to the approval department at once (R6).
 
     A suspension or revocation also changes the licence's status, and that change is pushed
-    to every other department supervising the licence. A listing (R7) may come with it.
+    to every other department supervising the licence. A suspension may set its last day
+    (`suspended_until`); a lifting action ends the department's suspensions of the licence
+    early (R8). A listing (R7) may come with a penalty. One department records one document
+    number once for one kind (DuplicateRecord, 409).
     """
     department = _require_kind(
         actor,
@@ -182,6 +191,16 @@ def supervision_action_record(
         refusal = licence_status_change_refusal(licence)
         if refusal:
             _add(errors, "licence", refusal)
+    _check_suspension_period(errors, kind, suspended_until, decided_on, today)
+    lifted: list[SupervisionAction] = []
+    if kind == ActionKind.SUSPENSION_LIFT and licence is not None:
+        lifted = list(suspensions_open(licence=licence).filter(department=department))
+        if not lifted:
+            _add(
+                errors,
+                "licence",
+                _("Your department has no suspension order in force on this licence."),
+            )
     if listing and kind not in PENALTY_KINDS:
         _add(errors, "listing", _("Only a penalty can list the counterparty."))
     if counterparty is not None and not isinstance(counterparty, dict):
@@ -191,10 +210,12 @@ def supervision_action_record(
     _check_attachments(errors, attachments)
     if errors:
         raise ValidationError(errors)
+    _refuse_duplicate_action(department, kind, document_no)
 
+    concerns_holder = kind in PENALTY_KINDS or kind in LICENCE_KINDS
     with transaction.atomic():
         party = licence.counterparty if licence is not None else None
-        if counterparty and kind in PENALTY_KINDS:
+        if counterparty and concerns_holder:
             try:
                 given = counterparty_get_or_create(**_counterparty_arguments(counterparty))
             except ValidationError as exc:
@@ -208,14 +229,15 @@ def supervision_action_record(
             party = given
         if listing is not None and party is None:
             raise ValidationError({"listing": [_("A listing needs a counterparty.")]})
-        action = SupervisionAction.objects.create(
+        action = _create_action(
             kind=kind,
             department=department,
             document_no=document_no,
             decided_on=decided_on,
             summary=summary,
-            counterparty=party if kind in PENALTY_KINDS else None,
-            licence=licence if kind in PENALTY_KINDS else None,
+            counterparty=party if concerns_holder else None,
+            licence=licence if concerns_holder else None,
+            suspended_until=suspended_until if kind == ActionKind.SUSPENSION else None,
             recorded_by_label=actor.label,
             recorded_at=now,
         )
@@ -238,6 +260,9 @@ def supervision_action_record(
                 "kind": kind,
                 "document_no": document_no,
                 "licence": licence.pk if licence else None,
+                "suspended_until": action.suspended_until.isoformat()
+                if action.suspended_until
+                else None,
             },
             at=now,
         )
@@ -265,6 +290,12 @@ def supervision_action_record(
                 if listing
                 else None,
                 "attachments": names,
+                "suspended_until": action.suspended_until.isoformat()
+                if action.suspended_until
+                else None,
+                "lifts": [
+                    {"action_id": order.pk, "document_no": order.document_no} for order in lifted
+                ],
             },
             subject=PushSubject(
                 subject_type="supervision.supervisionaction",
@@ -285,7 +316,177 @@ def supervision_action_record(
                 reason=f"{ActionKind(kind).label}（{document_no}）：{summary[:500]}",
                 actor=actor,
             )
+        if lifted:
+            _suspensions_end(
+                lifted,
+                how=SuspensionEnd.LIFTED,
+                actor=actor,
+                now=now,
+                reason=f"{ActionKind.SUSPENSION_LIFT.label}（{document_no}）",
+                lifted_by=action,
+            )
     return action
+
+
+def _check_suspension_period(
+    errors: dict[str, list[str]],
+    kind: str,
+    until: datetime.date | None,
+    decided_on: datetime.date | None,
+    today: datetime.date,
+) -> None:
+    if until is None:
+        return
+    if kind != ActionKind.SUSPENSION:
+        _add(errors, "suspended_until", _("Only a suspension order has a suspension period."))
+    elif until < today or (decided_on is not None and until < decided_on):
+        _add(
+            errors,
+            "suspended_until",
+            _("The last day of the suspension cannot be before today or the decision date."),
+        )
+
+
+def _create_action(**fields: Any) -> SupervisionAction:
+    """Insert the action; a concurrent twin with the same document number loses to the
+    unique constraint and gets the same 409 as a sequential one."""
+    try:
+        with transaction.atomic():
+            return SupervisionAction.objects.create(**fields)
+    except IntegrityError:
+        _refuse_duplicate_action(fields["department"], fields["kind"], fields["document_no"])
+        raise
+
+
+def _refuse_duplicate_action(department: Department, kind: str, document_no: str) -> None:
+    existing = (
+        SupervisionAction.objects.filter(department=department, kind=kind, document_no=document_no)
+        .only("pk", "recorded_at")
+        .first()
+    )
+    if existing is None:
+        return
+    recorded = timezone.localtime(existing.recorded_at).strftime("%Y-%m-%d %H:%M")
+    raise DuplicateRecord(
+        _(
+            "Your department already recorded %(kind)s %(no)s on %(at)s (record %(id)s); "
+            "open that record instead of recording it again."
+        )
+        % {"kind": ActionKind(kind).label, "no": document_no, "at": recorded, "id": existing.pk},
+        field="document_no",
+        existing=ExistingRecord(
+            id=existing.pk,
+            label=f"{ActionKind(kind).label} {document_no}",
+            url=reverse("supervision:action-detail", args=[existing.pk]),
+        ),
+    )
+
+
+def suspensions_open(*, licence: Licence | None = None) -> Any:
+    """Suspension orders not yet ended (by their period or by a lifting action)."""
+    orders = SupervisionAction.objects.filter(
+        kind=ActionKind.SUSPENSION, suspension_ended_at__isnull=True, licence__isnull=False
+    )
+    return orders.filter(licence=licence) if licence is not None else orders
+
+
+def _suspensions_end(
+    orders: Sequence[SupervisionAction],
+    *,
+    how: str,
+    actor: Actor,
+    now: datetime.datetime,
+    reason: str,
+    lifted_by: SupervisionAction | None = None,
+) -> list[SupervisionAction]:
+    """End suspension orders; a licence whose last open order ended returns to valid (R8).
+
+    Valid is the only status a suspension can start from that is not itself a suspension:
+    revoked, withdrawn and cancelled are final and refuse a suspension, and stay final here.
+    Each order is claimed with one conditional UPDATE, so a second run ends nothing twice.
+    """
+    ended = []
+    for order in orders:
+        claimed = SupervisionAction.objects.filter(
+            pk=order.pk, suspension_ended_at__isnull=True
+        ).update(suspension_ended_at=now, suspension_end=how, suspension_lifted_by=lifted_by)
+        if not claimed:
+            continue
+        order.suspension_ended_at, order.suspension_end = now, how
+        ended.append(order)
+        audit_record(
+            actor=actor,
+            action="supervision.suspension_end",
+            obj=order,
+            details={"how": how, "licence": order.licence_id, "document_no": order.document_no},
+            at=now,
+        )
+        licence = Licence.objects.select_related("item", "counterparty", "department").get(
+            pk=order.licence_id
+        )
+        still_suspended = suspensions_open(licence=licence).exists()
+        if licence.status == LicenceStatus.SUSPENDED and not still_suspended:
+            licence_change_status(
+                licence=licence, to_status=LicenceStatus.VALID, reason=reason, actor=actor
+            )
+    return ended
+
+
+def suspensions_end_due(*, now: datetime.datetime) -> int:
+    """Beat: suspension orders whose last day is before today (Asia/Shanghai) end, and the
+    licence returns to valid at the start of the next day; the approval department that issued
+    the licence gets a push (R8). Safe to run twice or concurrently."""
+    today = now.astimezone(CALENDAR_TZ).date()
+    due = (
+        suspensions_open()
+        .filter(suspended_until__lt=today)
+        .select_related("department", "licence__item", "licence__counterparty")
+        .order_by("suspended_until", "pk")
+    )
+    count = 0
+    for order in due:
+        with transaction.atomic():
+            # The suspending department acts through the platform (label "system").
+            actor = Actor(department=order.department, role=None)
+            reason = _("The suspension period of %(no)s ended on %(day)s.") % {
+                "no": order.document_no,
+                "day": order.suspended_until.isoformat(),
+            }
+            if not _suspensions_end(
+                [order], how=SuspensionEnd.EXPIRED, actor=actor, now=now, reason=reason
+            ):
+                continue
+            licence = Licence.objects.select_related("item", "counterparty", "department").get(
+                pk=order.licence_id
+            )
+            push_send(
+                kind=push_kinds.SUSPENSION_ENDED,
+                sender=order.department,
+                receivers=[licence.department],
+                payload={
+                    "action_id": order.pk,
+                    "document_no": order.document_no,
+                    "department": {"code": order.department.code, "name": order.department.name},
+                    "licence": licence_ref(licence),
+                    "counterparty": counterparty_ref(licence.counterparty),
+                    "decided_on": order.decided_on.isoformat(),
+                    "suspended_until": order.suspended_until.isoformat(),
+                    "ended_on": today.isoformat(),
+                },
+                subject=PushSubject(
+                    subject_type="supervision.supervisionaction",
+                    subject_id=str(order.pk),
+                    title=f"{_('Suspension ended')} · {licence.counterparty.name}",
+                    counterparty_name=licence.counterparty.name,
+                    counterparty_code=licence.counterparty.code,
+                    reference_no=order.document_no,
+                    item_code=licence.item.code,
+                ),
+                actor=actor,
+                sent_at=now,
+            )
+            count += 1
+    return count
 
 
 def _counterparty_arguments(data: dict[str, Any]) -> dict[str, Any]:
@@ -336,7 +537,10 @@ def listing_add(
     reason: str = "",
     action: SupervisionAction | None = None,
 ) -> CounterpartyListing:
-    """List a counterparty as business anomaly or dishonest (R7) until a date or removal."""
+    """List a counterparty as business anomaly or dishonest (R7) until a date or removal.
+
+    A listing added on its own is pushed to the approval departments at once (R6); one that
+    comes with a supervision action travels in that action's push."""
     department = _require_kind(
         actor, DepartmentKind.SUPERVISION, _("Only supervision departments list counterparties.")
     )
@@ -379,7 +583,51 @@ def listing_add(
             },
             at=now,
         )
+        if action is None:
+            _listing_push(listing, actor=actor, now=now)
     return listing
+
+
+def _listing_push(listing: CounterpartyListing, *, actor: Actor, now: datetime.datetime) -> None:
+    """Push a listing added or lifted to every approval department (R6, R7): a lifted one
+    tells approval staff that the counterparty is back to normal access."""
+    lifted = listing.removed_at is not None
+    party = listing.counterparty
+    department = listing.department
+    type_label = ListingType(listing.listing_type).label
+    title = (_("Removed from the %(list)s") if lifted else _("Put on the %(list)s")) % {
+        "list": type_label
+    }
+    push_send(
+        kind=push_kinds.LISTING,
+        sender=department,
+        receivers=approval_departments(),
+        payload={
+            "listing_id": listing.pk,
+            "event": "lifted" if lifted else "listed",
+            "listing_type": listing.listing_type,
+            "access_level": access_rules()[listing.listing_type],
+            "department": {"code": department.code, "name": department.name},
+            "counterparty": counterparty_ref(party),
+            "source_document": listing.source_document,
+            "reason": listing.reason,
+            "listed_on": listing.listed_on.isoformat(),
+            "until": listing.until.isoformat() if listing.until else None,
+            "lifted_on": timezone.localdate(listing.removed_at).isoformat() if lifted else None,
+            "removal_reason": listing.removal_reason,
+        },
+        subject=PushSubject(
+            subject_type="supervision.counterpartylisting",
+            subject_id=str(listing.pk),
+            title=f"{title} · {party.name}",
+            counterparty_name=party.name,
+            counterparty_code=party.code,
+            reference_no=listing.source_document,
+            item_code="",
+        ),
+        actor=actor,
+        sent_at=now,
+    )
 
 
 def listing_remove(
@@ -405,7 +653,8 @@ def listing_remove(
             details={"reason": reason[:500]},
             at=now,
         )
-    listing.refresh_from_db()
+        listing.refresh_from_db()
+        _listing_push(listing, actor=actor, now=now)
     return listing
 
 
@@ -442,18 +691,24 @@ def letter_send(
     _check_attachments(errors, attachments)
     if errors:
         raise ValidationError(errors)
+    _refuse_duplicate_letter(department, action, document_no)
     with transaction.atomic():
-        letter = LicenceLetter.objects.create(
-            department=department,
-            approval_department=licence.department,
-            licence=licence,
-            action=action,
-            document_no=document_no,
-            legal_basis=legal_basis,
-            penalty_result=penalty_result,
-            sent_by_label=actor.label,
-            sent_at=now,
-        )
+        try:
+            with transaction.atomic():
+                letter = LicenceLetter.objects.create(
+                    department=department,
+                    approval_department=licence.department,
+                    licence=licence,
+                    action=action,
+                    document_no=document_no,
+                    legal_basis=legal_basis,
+                    penalty_result=penalty_result,
+                    sent_by_label=actor.label,
+                    sent_at=now,
+                )
+        except IntegrityError:
+            _refuse_duplicate_letter(department, action, document_no)
+            raise
         LetterEvent.objects.create(
             letter=letter,
             from_state="",
@@ -489,6 +744,30 @@ def letter_send(
             sent_at=now,
         )
     return letter
+
+
+def _refuse_duplicate_letter(department: Department, action: str, document_no: str) -> None:
+    existing = (
+        LicenceLetter.objects.filter(department=department, action=action, document_no=document_no)
+        .only("pk", "sent_at")
+        .first()
+    )
+    if existing is None:
+        return
+    sent = timezone.localtime(existing.sent_at).strftime("%Y-%m-%d %H:%M")
+    raise DuplicateRecord(
+        _(
+            "Your department already sent letter %(no)s (%(action)s) on %(at)s (record %(id)s); "
+            "open that letter instead of sending it again."
+        )
+        % {"no": document_no, "action": LetterAction(action).label, "at": sent, "id": existing.pk},
+        field="document_no",
+        existing=ExistingRecord(
+            id=existing.pk,
+            label=f"{LetterAction(action).label} {document_no}",
+            url=reverse("supervision:letter-detail", args=[existing.pk]),
+        ),
+    )
 
 
 def _letter_subject(letter: LicenceLetter) -> PushSubject:
@@ -625,8 +904,6 @@ def case_open(
 def _case_notify(
     case: LegacyCase, department: Department, title: str, now: datetime.datetime
 ) -> None:
-    from django.urls import reverse
-
     department_notify(
         department=department,
         title=title % {"title": case.title},

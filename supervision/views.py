@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvals.selectors import licences_visible
 from approvals.services import LicenceStatusConflict
+from linzi_platform.errors import DuplicateRecord
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import duplicate_message
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
 from organizations.models import DepartmentKind
@@ -95,6 +97,8 @@ def _call(
     except LicenceStatusConflict as exc:
         # e.g. a revocation of a licence already revoked: nothing was saved.
         form.add_service_errors({"licence": [str(exc)]})
+    except DuplicateRecord as exc:
+        form.add_service_errors({exc.field: [duplicate_message(exc)]})
     except PushConflict as exc:
         messages.error(request, str(exc))
     return None
