@@ -150,9 +150,7 @@ def test_a_listing_added_and_lifted_through_the_web_form_is_claimed(
         assert page.status_code == 302
     listing = CounterpartyListing.objects.get()
     with time_machine.travel(at("2026-11-03T10:00"), tick=False):
-        page = browser.post(
-            f"/supervision/listings/{listing.pk}/remove/", {"reason": "已补报年报"}
-        )
+        page = browser.post(f"/supervision/listings/{listing.pk}/remove/", {"reason": "已补报年报"})
         assert page.status_code == 302
         assert [p.payload["event"] for p in listing_pushes()] == ["listed", "lifted"]
         approval = actor_for_user(approval_clerk)
