@@ -5,7 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from notifications.snapshots import SnapshotDisplay, snapshot_display
+
+GENERIC_TEMPLATE = "notifications/payloads/generic.html"
 
 
 @dataclass(frozen=True)
@@ -14,7 +19,9 @@ class PushKind:
     label: str | Promise
     payload_serializer: type[serializers.Serializer]
     # Template included by the push detail page to show this kind's payload.
-    template: str = "notifications/payloads/generic.html"
+    # Its payload serializer declares the keys that template shows; any other key is listed
+    # beside it (R2: a snapshot is shown whatever wrote it).
+    template: str = GENERIC_TEMPLATE
 
     def validate_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The payload as it will be stored; a bad one is a programming error, not user input."""
@@ -22,6 +29,16 @@ class PushKind:
         if not serializer.is_valid():
             raise ValueError(f"invalid {self.key} payload: {serializer.errors}")
         return payload
+
+    def snapshot(self, payload: Any) -> SnapshotDisplay:
+        """What this kind's template reads of a stored payload, and what it does not show."""
+        if self.template == GENERIC_TEMPLATE:
+            return snapshot_display(payload, None)
+        return snapshot_display(payload, self.payload_serializer)
+
+
+class _AnyPayload(serializers.Serializer):
+    pass
 
 
 _REGISTRY: dict[str, PushKind] = {}
@@ -44,3 +61,11 @@ def push_kind(key: str) -> PushKind:
 
 def push_kind_choices() -> list[tuple[str, str | Promise]]:
     return [(kind.key, kind.label) for kind in _REGISTRY.values()]
+
+
+def push_kind_shown(key: str) -> PushKind:
+    """The kind a stored push is shown as: its registered kind, or for a kind no app registers
+    (retired, or a partner system's) the generic template, which shows every key as sent."""
+    return _REGISTRY.get(key) or PushKind(
+        key=key, label=_("unregistered kind"), payload_serializer=_AnyPayload
+    )

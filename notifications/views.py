@@ -14,7 +14,7 @@ from organizations.scoping import actor_for_user
 from . import selectors
 from .filters import PushFilter
 from .forms import BulkClaimForm, FeedbackForm, PreferencesForm, ReplyForm
-from .kinds import push_kind
+from .kinds import push_kind_shown
 from .models import Feedback, Notification, Push, PushState
 from .services import (
     FeedbackWindowClosed,
@@ -86,12 +86,14 @@ def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.annotate_time_left([push])
     is_receiver = actor.department is not None and push.receiver_id == actor.department.pk
     is_sender = actor.department is not None and push.sender_id == actor.department.pk
+    kind = push_kind_shown(push.kind)
     return render(
         request,
         "notifications/push_detail.html",
         {
             "push": push,
-            "kind": push_kind(push.kind),
+            "kind": kind,
+            "snapshot": kind.snapshot(push.payload),
             "is_receiver": is_receiver,
             "is_sender": is_sender,
             "can_claim": is_receiver and push.state == PushState.PENDING,
