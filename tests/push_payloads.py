@@ -15,7 +15,14 @@ from credit.models import Verification
 from credit.services import breach_report, verification_record
 from notifications.models import Push
 from organizations.scoping import actor_for_user
-from supervision.services import letter_decide, letter_send, supervision_action_record
+from supervision.services import (
+    letter_decide,
+    letter_send,
+    listing_add,
+    listing_remove,
+    supervision_action_record,
+    suspensions_end_due,
+)
 from tests.factories import ApprovalItemFactory, valid_credit_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,6 +34,8 @@ LICENCE_LETTER = "licence_letter"
 LETTER_DECISION = "licence_letter_decision"
 VERIFICATION_RESULT = "credit_verification_result"
 COMMITMENT_BREACH = "commitment_breach"
+LISTING = "listing"
+SUSPENSION_ENDED = "suspension_ended"
 
 # Every key (dotted below a nested dict) each kind's payload carries when the services send
 # it in full; test_the_case_table_names_every_key_the_services_send keeps it honest.
@@ -97,6 +106,8 @@ KEY_PATHS: dict[str, list[str]] = {
         "listing.type",
         "listing.until",
         "attachments",
+        "suspended_until",
+        "lifts",
     ],
     LICENCE_LETTER: [
         "letter_id",
@@ -132,6 +143,36 @@ KEY_PATHS: dict[str, list[str]] = {
         *_COUNTERPARTY,
         "reason",
         *_DEPARTMENT,
+    ],
+    LISTING: [
+        "listing_id",
+        "event",
+        "listing_type",
+        "access_level",
+        *_DEPARTMENT,
+        "counterparty",
+        "counterparty.name",
+        "counterparty.credit_code",
+        "counterparty.id_number",
+        "source_document",
+        "reason",
+        "listed_on",
+        "until",
+        "lifted_on",
+        "removal_reason",
+    ],
+    SUSPENSION_ENDED: [
+        "action_id",
+        "document_no",
+        *_DEPARTMENT,
+        *_LICENCE_REF,
+        "counterparty",
+        "counterparty.name",
+        "counterparty.credit_code",
+        "counterparty.id_number",
+        "decided_on",
+        "suspended_until",
+        "ended_on",
     ],
 }
 KINDS = list(KEY_PATHS)
@@ -292,6 +333,37 @@ def _commitment_breach(approval_clerk, supervision_clerk) -> None:
         )
 
 
+def _listing(approval_clerk, supervision_clerk) -> None:
+    licence = _licence(approval_clerk, _plain_item(supervision_clerk.membership.department), 8)
+    actor = actor_for_user(supervision_clerk)
+    with time_machine.travel(at("2026-10-09T10:00"), tick=False):
+        listing = listing_add(
+            actor=actor,
+            counterparty=licence.counterparty,
+            listing_type="anomaly",
+            source_document="临市监异〔2026〕8号",
+            until=datetime.date(2027, 10, 8),
+            reason="通过登记的住所无法联系",
+        )
+    with time_machine.travel(at("2026-10-12T10:00"), tick=False):
+        listing_remove(actor=actor, listing=listing, reason="已变更登记住所")
+
+
+def _suspension_ended(approval_clerk, supervision_clerk) -> None:
+    licence = _licence(approval_clerk, _plain_item(supervision_clerk.membership.department), 9)
+    with time_machine.travel(at("2026-10-09T10:00"), tick=False):
+        supervision_action_record(
+            actor=actor_for_user(supervision_clerk),
+            kind="suspension",
+            document_no="临市监停〔2026〕9号",
+            decided_on=datetime.date(2026, 10, 9),
+            summary="责令停产停业整顿",
+            licence=licence,
+            suspended_until=datetime.date(2026, 10, 11),
+        )
+    suspensions_end_due(now=at("2026-10-12T00:00:30"))
+
+
 _SEND: dict[str, Callable[[Any, Any], None]] = {
     APPROVAL_DECISION: _approval_decision,
     LICENCE_STATUS_CHANGE: _licence_status_change,
@@ -300,6 +372,8 @@ _SEND: dict[str, Callable[[Any, Any], None]] = {
     LETTER_DECISION: _letter_decision,
     VERIFICATION_RESULT: _verification_result,
     COMMITMENT_BREACH: _commitment_breach,
+    LISTING: _listing,
+    SUSPENSION_ENDED: _suspension_ended,
 }
 
 

@@ -95,11 +95,14 @@ def test_api_md_paths_fields_and_statuses_are_in_the_schema(
     statuses = {"400", "401", "403", "404", "429"} | ({"409", "422"} if method == "post" else set())
     assert statuses <= set(responses)
     error = _resolve(responses["404"]["content"]["application/json"]["schema"], components)
+    # The contract's three, plus `existing` that a duplicate's 409 fills in (R6).
     assert set(_field_names(error["properties"]["error"], components)) == {
         "code",
         "message",
         "fields",
+        "existing",
     }
+    assert set(error["properties"]["error"]["required"]) == {"code", "message", "fields"}
     if request_fields:
         body = operation["requestBody"]["content"]["application/json"]["schema"]
         assert set(request_fields) <= _field_names(body, components)
