@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 
-from .calendar import PACKAGE_YEARS, package_is_working_day
+from .calendar import PACKAGE_YEARS, package_is_working_day, provisional_holidays
 from .csv_import import WorkdaysCsvError, parse_workdays_csv
 from .csv_import import _decode as decode_csv_bytes
 from .models import CalendarYear, WorkdayOverride
@@ -75,6 +75,11 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
     def official_calendar(self, obj: WorkdayOverride) -> str:
         official = package_is_working_day(obj.date)
         if official is None:
+            festival = provisional_holidays(obj.date.year).get(obj.date)
+            if festival is not None:
+                return gettext("statutory holiday (%(festival)s), no official data") % {
+                    "festival": festival
+                }
             return gettext("no official data (Monday to Friday)")
         return gettext("working day") if official else gettext("day off")
 

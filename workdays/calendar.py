@@ -3,13 +3,16 @@
 Sources for one date, strongest first:
 1. an admin's ``WorkdayOverride`` for that date;
 2. the State Council calendar shipped in the ``chinese-calendar`` package (its years only);
-3. Monday to Friday. A year covered neither by the package nor by a ``CalendarYear`` row is
-   "uncovered": deadlines still compute, but admins are warned (see ``checks.py``).
+3. for a year whose notice has been loaded (a ``CalendarYear`` row): Monday to Friday, since
+   the notice's days are overrides already;
+4. for a year covered by neither ("uncovered"): weekends and the statutory holidays of the law
+   (``statutory.py``) are days off. These holidays are provisional and the notice's adjusted
+   working weekends (调休) unknown, so admins are warned until it is loaded (``checks.py``).
 """
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -18,6 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import CalendarYear, WorkdayOverride
+from .statutory import FIRST_YEAR as STATUTORY_RULES_FIRST_YEAR
+from .statutory import statutory_holidays
 
 # R0 fixes the calendar's zone, whatever the deployment's TIME_ZONE says.
 CALENDAR_TZ = ZoneInfo("Asia/Shanghai")
@@ -44,11 +49,12 @@ def package_is_working_day(day: dt.date) -> bool | None:
     return bool(chinese_calendar.is_workday(day))
 
 
-def _default_is_working_day(day: dt.date) -> bool:
-    official = package_is_working_day(day)
-    if official is None:
-        return day.weekday() < 5
-    return official
+def provisional_holidays(year: int) -> Mapping[dt.date, str]:
+    """The statutory holidays that stand in for `year`'s notice while it is not loaded: empty
+    for a year the package covers and for years before the 2024 holiday rules."""
+    if package_covers(year) or year < STATUTORY_RULES_FIRST_YEAR:
+        return {}
+    return statutory_holidays(year)
 
 
 def _require_date(day: dt.date, name: str) -> None:
@@ -65,6 +71,39 @@ def _overrides_between(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     return dict(rows)
 
 
+class _DayRules:
+    """Decides whether each day is a working day, from the admin overrides of one span (read
+    at once) down to the provisional holidays.
+
+    Whether a year's notice is loaded matters only on a provisional holiday that falls on a
+    weekday, so it is asked for then, once per year: a deadline that meets none costs nothing
+    more than its overrides.
+    """
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        self._overrides = _overrides_between(first, last)
+        self._notice_loaded: dict[int, bool] = {}
+
+    def is_working(self, day: dt.date) -> bool:
+        override = self._overrides.get(day)
+        if override is not None:
+            return override
+        official = package_is_working_day(day)
+        if official is not None:
+            return official
+        if day.weekday() >= 5:
+            return False
+        if day not in provisional_holidays(day.year):
+            return True
+        # A loaded notice is authoritative: its holidays are overrides, its other days work.
+        return self._is_notice_loaded(day.year)
+
+    def _is_notice_loaded(self, year: int) -> bool:
+        if year not in self._notice_loaded:
+            self._notice_loaded[year] = CalendarYear.objects.filter(year=year).exists()
+        return self._notice_loaded[year]
+
+
 def _working_days_after(day: dt.date, *, chunk_days: int) -> Iterator[dt.date]:
     """Yield the working days strictly after `day`, in order.
 
@@ -74,27 +113,20 @@ def _working_days_after(day: dt.date, *, chunk_days: int) -> Iterator[dt.date]:
     first = day + ONE_DAY
     while True:
         last = first + dt.timedelta(days=chunk_days - 1)
-        overrides = _overrides_between(first, last)
+        rules = _DayRules(first, last)
         current = first
         while current <= last:
-            working = overrides.get(current)
-            if working is None:
-                working = _default_is_working_day(current)
-            if working:
+            if rules.is_working(current):
                 yield current
             current += ONE_DAY
         first = last + ONE_DAY
 
 
 def is_working_day(day: dt.date) -> bool:
-    """Whether `day` is a working day: admin override, else the package, else Monday–Friday."""
+    """Whether `day` is a working day: admin override, else the package, else Monday–Friday
+    less (while the year's notice is not loaded) the statutory holidays."""
     _require_date(day, "day")
-    override = (
-        WorkdayOverride.objects.filter(date=day).values_list("is_working_day", flat=True).first()
-    )
-    if override is not None:
-        return override
-    return _default_is_working_day(day)
+    return _DayRules(day, day).is_working(day)
 
 
 def add_working_days(start: dt.datetime, n: int) -> dt.datetime:
@@ -131,14 +163,11 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     _require_date(end, "end")
     if end <= start:
         return 0
-    overrides = _overrides_between(start + ONE_DAY, end)
+    rules = _DayRules(start + ONE_DAY, end)
     count = 0
     current = start + ONE_DAY
     while current <= end:
-        working = overrides.get(current)
-        if working is None:
-            working = _default_is_working_day(current)
-        if working:
+        if rules.is_working(current):
             count += 1
         current += ONE_DAY
     return count
@@ -170,14 +199,11 @@ def working_minutes_between(start: dt.datetime, end: dt.datetime) -> int:
         return 0
     first = start.astimezone(CALENDAR_TZ).date()
     last = end.astimezone(CALENDAR_TZ).date()
-    overrides = _overrides_between(first, last)
+    rules = _DayRules(first, last)
     total = 0.0
     day = first
     while day <= last:
-        working = overrides.get(day)
-        if working is None:
-            working = _default_is_working_day(day)
-        if working:
+        if rules.is_working(day):
             opens, closes = _office_window(day)
             overlap = min(end, closes) - max(start, opens)
             if overlap > dt.timedelta(0):
@@ -194,12 +220,9 @@ def subtract_working_minutes(moment: dt.datetime, minutes: int) -> dt.datetime:
     remaining = dt.timedelta(minutes=minutes)
     current = moment.astimezone(CALENDAR_TZ)
     day = current.date()
-    overrides = _overrides_between(day - dt.timedelta(days=60), day)
+    rules = _DayRules(day - dt.timedelta(days=60), day)
     for _step in range(400):
-        working = overrides.get(day)
-        if working is None:
-            working = _default_is_working_day(day)
-        if working:
+        if rules.is_working(day):
             opens, closes = _office_window(day)
             available_end = min(current, closes)
             if available_end > opens:

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+from tests.workdays.helpers import BEIJING, package_data_until
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +17,14 @@ def _forget_cached_coverage() -> Iterator[None]:
 
 
 @pytest.fixture
-def on_2026_11_25() -> Iterator[None]:
+def package_stops_at_2026() -> Iterator[None]:
+    """The calendar package knows 2026 at most, even once a release covers 2027."""
+    with package_data_until(2026):
+        yield
+
+
+@pytest.fixture
+def on_2026_11_25(package_stops_at_2026: None) -> Iterator[None]:
     """The day the calendar package stops at 2026 and 2027's notice is not out yet."""
-    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=BEIJING), tick=False):
         yield

@@ -2,28 +2,16 @@ import datetime as dt
 
 import pytest
 
+from tests.workdays.helpers import at, close_of
 from workdays.calendar import (
     add_working_days,
     is_working_day,
-    package_covers,
     uncovered_years,
     working_days_between,
 )
 from workdays.models import CalendarYear, WorkdayOverride
 
 pytestmark = pytest.mark.django_db
-
-
-def at(text: str) -> dt.datetime:
-    """An aware datetime; text without an offset is Beijing time."""
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    return moment
-
-
-def close_of(day: str) -> dt.datetime:
-    return at(f"{day}T17:30")
 
 
 # National Day 2026 (the spec example): Oct 1-7 off, Sat Oct 10 an adjusted working day.
@@ -105,19 +93,7 @@ def test_the_deadline_falls_at_the_configured_close_of_office(settings):
     assert add_working_days(at("2026-09-30T10:00"), 1) == at("2026-10-08T17:00")
 
 
-# Years the package does not cover fall back to Monday-Friday.
-
-
-def test_year_end_deadlines_run_into_2027_on_monday_to_friday():
-    assert not package_covers(2027)
-    # Fri 2027-01-01 would be New Year's Day, but without data it counts as a working day.
-    assert add_working_days(at("2026-12-31T10:00"), 1) == close_of("2027-01-01")
-    assert add_working_days(at("2026-12-31T10:00"), 2) == close_of("2027-01-04")
-
-
-def test_without_data_a_weekday_is_working_and_a_weekend_is_not():
-    assert is_working_day(dt.date(2027, 1, 1)) is True
-    assert is_working_day(dt.date(2027, 1, 2)) is False
+# Years the package does not cover: see test_provisional_holidays.py.
 
 
 # Admin overrides win over the package, both ways.
@@ -135,6 +111,7 @@ def test_an_override_turns_a_working_day_into_a_holiday():
     assert add_working_days(at("2026-09-30T10:00"), 1) == close_of("2026-10-09")
 
 
+@pytest.mark.usefixtures("package_stops_at_2026")
 def test_an_override_also_wins_in_a_year_without_data():
     WorkdayOverride.objects.create(date=dt.date(2027, 1, 1), is_working_day=False, note="元旦")
     WorkdayOverride.objects.create(date=dt.date(2027, 1, 2), is_working_day=True, note="调休")
@@ -209,6 +186,7 @@ def test_working_days_between_the_event_day_and_its_deadline_is_n(n: int):
 # Coverage.
 
 
+@pytest.mark.usefixtures("package_stops_at_2026")
 def test_uncovered_years_are_those_neither_the_package_nor_an_import_covers():
     assert uncovered_years([2026, 2027, 2003, 2027]) == [2003, 2027]
     CalendarYear.objects.create(year=2027, note="loaded")

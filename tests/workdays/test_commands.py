@@ -180,10 +180,13 @@ def test_deadline_counts_ten_working_days():
     assert deadline("2026-02-13T10:00", "10")[0] == "2026-03-05T17:30:00+08:00\n"
 
 
-def test_deadline_into_an_uncovered_year_says_so_on_stderr():
+@pytest.mark.usefixtures("package_stops_at_2026")
+def test_deadline_into_an_uncovered_year_names_its_provisional_days_off_on_stderr():
+    """R0: New Year's Day 2027 is off by law even before the notice; 调休 stays unknown."""
     out, err = deadline("2026-12-31T10:00", "1")
-    assert out == "2027-01-01T17:30:00+08:00\n"
+    assert out == "2027-01-04T17:30:00+08:00\n"
     assert "2027年的法定节假日安排尚未导入" in err
+    assert "元旦 1月1日、春节 2月5日至8日、清明节 4月5日" in err
 
 
 @pytest.mark.parametrize("start", ["2026-09-31T10:00", "yesterday", ""])

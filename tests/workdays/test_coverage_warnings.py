@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from organizations.models import StaffRole
 from tests.factories import StaffFactory, UserFactory
@@ -34,6 +35,16 @@ def test_the_check_warns_that_2027_has_no_official_calendar():
     assert warnings[0].msg.startswith("2027年的法定节假日安排尚未导入")
     assert "周一至周五" in warnings[0].msg
     assert "2026" not in warnings[0].msg
+
+
+def test_the_check_names_the_provisional_days_off_of_2027():
+    """R0: `manage.py check` says which days off are the law's, provisional until the notice."""
+    message = calendar_coverage_check()[0].msg
+    assert (
+        "以下休息日系依《全国年节及纪念日放假办法》推算，为暂定：元旦 1月1日、春节 2月5日至8日、"
+        "清明节 4月5日、劳动节 5月1日至2日、端午节 6月9日、中秋节 9月15日、国庆节 10月1日至3日。"
+    ) in message
+    assert "调休安排未知" in message
 
 
 def test_the_check_is_silent_once_2027_is_registered_as_loaded():
@@ -76,6 +87,16 @@ def test_staff_users_see_the_calendar_warning_on_every_page():
     assert "2027" in warnings[0]
 
 
+def test_the_page_warning_names_the_provisional_days_off_in_chinese():
+    """R0: admins see which days are provisional until the year's notice is loaded."""
+    staff_user = UserFactory(is_staff=True)
+    with translation.override("zh-hans"):
+        (warning,) = calendar_warnings(request_by(staff_user))["calendar_warnings"]
+    assert warning.startswith("2027年的法定节假日安排尚未导入：以下休息日系依")
+    assert "元旦 1月1日、春节 2月5日至8日" in warning
+    assert "调休安排未知" in warning
+
+
 def test_platform_admins_see_the_calendar_warning_even_without_the_staff_flag():
     platform_admin = StaffFactory(role=StaffRole.PLATFORM_ADMIN).user
     assert not platform_admin.is_staff
@@ -113,6 +134,7 @@ def test_the_override_changelist_warns_admins_about_2027(client, platform_admin)
     shown = [str(message) for message in response.context["messages"]]
     assert len(shown) == 1
     assert "2027" in shown[0]
+    assert "元旦 1月1日" in shown[0]
 
 
 def test_the_override_changelist_has_no_warning_once_2027_is_loaded(client, platform_admin):
@@ -140,3 +162,12 @@ def test_the_calendar_year_changelist_lists_loaded_years(client, platform_admin)
     response = client.get(reverse("admin:workdays_calendaryear_changelist"))
     assert response.status_code == 200
     assert "国办发明电〔2026〕1号" in response.content.decode()
+
+
+def test_the_override_list_shows_the_statutory_holiday_an_override_replaces(client, platform_admin):
+    """R0: in a year without package data the admin sees which festival the law gives a date."""
+    WorkdayOverride.objects.create(date=dt.date(2027, 2, 5), is_working_day=True, note="值班")
+    client.force_login(platform_admin)
+    with translation.override("zh-hans"):
+        response = client.get(reverse("admin:workdays_workdayoverride_changelist"))
+    assert "法定节假日（春节），无官方数据" in response.content.decode()

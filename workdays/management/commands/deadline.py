@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from workdays.calendar import CALENDAR_TZ, add_working_days, uncovered_years
+from workdays.selectors import provisional_days_text
 
 # Deadlines in the policy are a few working days; this only stops a typo from spinning.
 MAX_WORKING_DAYS = 1000
@@ -53,7 +54,14 @@ class Command(BaseCommand):
         deadline = add_working_days(start, n)
         first_year = start.astimezone(CALENDAR_TZ).year
         for year in uncovered_years(range(first_year, deadline.year + 1)):
-            self.stderr.write(
-                f"注意：{year}年的法定节假日安排尚未导入，该年度按周一至周五计算工作日。"
-            )
+            days = provisional_days_text(year)
+            if days:
+                self.stderr.write(
+                    f"注意：{year}年的法定节假日安排尚未导入，以下休息日为推算（暂定）：{days}；"
+                    "调休安排未知。"
+                )
+            else:
+                self.stderr.write(
+                    f"注意：{year}年的法定节假日安排尚未导入，该年度按周一至周五计算工作日。"
+                )
         self.stdout.write(deadline.isoformat())
