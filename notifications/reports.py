@@ -135,7 +135,7 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
     )
     feedback_answered = dict(
         Feedback.objects.filter(answered_at__gte=start, answered_at__lt=end)
-        .values_list("push__sender_id")
+        .values_list("answering_department_id")
         .annotate(n=Count("id"))
         .order_by()
     )
