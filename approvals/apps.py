@@ -7,6 +7,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self) -> None:
-        from . import push_kinds
+        from . import push_kinds, reorganisation
 
         push_kinds.register()
+        reorganisation.register()

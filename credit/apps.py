@@ -7,6 +7,7 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit approval")
 
     def ready(self) -> None:
-        from . import push_kinds
+        from . import push_kinds, reorganisation
 
         push_kinds.register()
+        reorganisation.register()

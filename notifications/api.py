@@ -143,11 +143,11 @@ class FeedbackReplyApi(APIView):
     def post(self, request: Request, pk: int, feedback_id: int) -> Response:
         actor = actor_for_request(request)
         push = _push_for(actor, pk)
-        if actor.department is None or push.sender_id != actor.department.pk:
-            raise exceptions.PermissionDenied(_("Only the sending department answers feedback."))
         item = Feedback.objects.filter(pk=feedback_id, push=push).first()
         if item is None:
             raise Http404
+        if actor.department is None or item.answering_department_id != actor.department.pk:
+            raise exceptions.PermissionDenied(_("Only the sending department answers feedback."))
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Pushes and notifications")
+
+    def ready(self) -> None:
+        from . import reorganisation
+
+        reorganisation.register()

@@ -108,6 +108,14 @@ class Feedback(models.Model):
         Push, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("push")
     )
     text = models.TextField(_("feedback"))
+    # The push's sender when raised; its successor after a merge (R21). The push's sender
+    # itself is history and never changes.
+    answering_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="feedback_to_answer",
+        verbose_name=_("answering department"),
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

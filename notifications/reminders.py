@@ -52,7 +52,7 @@ def _candidates(now: datetime.datetime) -> Iterable[Due]:
         yield Due(
             "notifications.feedback",
             str(feedback.pk),
-            feedback.push.sender_id,
+            feedback.answering_department_id,
             feedback.answer_deadline,
             _("Feedback to answer by %(deadline)s: %(title)s"),
             reverse("notifications:push-detail", args=[feedback.push_id]),

@@ -90,7 +90,6 @@ def _direction(kind: str, *, sending: bool) -> str:
 
 def report_figures(*, month: datetime.date) -> dict[str, Any]:
     start, end = month_bounds(month)
-    departments = {d.pk: d for d in Department.objects.filter(active=True).order_by("kind", "code")}
     in_month = Q(sent_at__gte=start, sent_at__lt=end)
     due_in_month = Q(deadline__gte=start, deadline__lt=end)
 
@@ -135,7 +134,7 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
     )
     feedback_answered = dict(
         Feedback.objects.filter(answered_at__gte=start, answered_at__lt=end)
-        .values_list("push__sender_id")
+        .values_list("answering_department_id")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -151,6 +150,25 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
     percentiles = _claim_percentiles(
         histograms, {receiver_id: row["on_time"] for receiver_id, row in settled.items()}
     )
+    # Every department with a figure in the month, active or since deactivated or merged
+    # (R21), so sent = received across the rows and every accountability row has its
+    # department's push rows; plus the departments active now or in the month.
+    with_figures = (
+        set(sent)
+        | set(received)
+        | set(settled)
+        | set(feedback_raised)
+        | set(feedback_answered)
+        | {department_id for department_id, _obligation in overdue}
+        | set(verifications)
+        | set(inquiries)
+    )
+    departments = {
+        d.pk: d
+        for d in Department.objects.filter(
+            Q(active=True) | Q(deactivated_at__gte=start) | Q(pk__in=with_figures)
+        ).order_by("kind", "code")
+    }
 
     push_rows = []
     for department in departments.values():

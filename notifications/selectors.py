@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from organizations.scoping import Actor, scope_to_department
@@ -39,17 +39,24 @@ def pushes_visible(*, actor: Actor) -> QuerySet[Push]:
 
 
 def push_detail(*, actor: Actor, pk: int) -> Push:
-    """One visible push with its feedback thread; raises Push.DoesNotExist otherwise."""
-    return (
-        pushes_visible(actor=actor)
-        .prefetch_related(
-            Prefetch(
-                "feedback",
-                queryset=Feedback.objects.order_by("raised_at", "id").prefetch_related("replies"),
-            )
+    """One visible push with its feedback thread; raises Push.DoesNotExist otherwise. The
+    successor of a merged sender sees the pushes whose feedback it now answers (R21)."""
+    pushes = Push.objects.select_related("sender", "receiver", "claimed_by")
+    if not actor.is_platform_admin:
+        department = actor.department
+        if department is None:
+            return pushes.none().get(pk=pk)
+        pushes = pushes.filter(
+            Q(sender=department)
+            | Q(receiver=department)
+            | Exists(Feedback.objects.filter(push=OuterRef("pk"), answering_department=department))
         )
-        .get(pk=pk)
-    )
+    return pushes.prefetch_related(
+        Prefetch(
+            "feedback",
+            queryset=Feedback.objects.order_by("raised_at", "id").prefetch_related("replies"),
+        )
+    ).get(pk=pk)
 
 
 STATE_COUNT_CAP = 1000
@@ -76,7 +83,7 @@ def feedback_open(*, actor: Actor) -> QuerySet[Feedback]:
             "push", "push__sender", "push__receiver"
         ),
         actor=actor,
-        via=["push__sender", "push__receiver"],
+        via=["answering_department", "push__receiver"],
     ).order_by("answer_deadline", "id")
 
 
@@ -163,7 +170,9 @@ def dashboard_cards(*, actor: Actor, now: datetime.datetime | None = None) -> li
     inbox_url = reverse("notifications:inbox")
     feedback = feedback_open(actor=actor)
     to_answer = (
-        feedback if actor.is_platform_admin else feedback.filter(push__sender=actor.department)
+        feedback
+        if actor.is_platform_admin
+        else feedback.filter(answering_department=actor.department)
     )
     awaiting = (
         feedback.none()

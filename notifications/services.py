@@ -33,6 +33,7 @@ from audit.services import AuditEntry, audit_record, audit_record_many
 from linzi_platform.errors import DomainConflict
 from organizations.models import Department
 from organizations.scoping import Actor
+from organizations.selectors import departments_in_office
 from workdays.calendar import add_working_days, working_minutes_between
 
 from .kinds import push_kind
@@ -196,6 +197,8 @@ def push_send(
     audit events and the notices, in the caller's transaction (R1, R2, R6)."""
     push_type = push_kind(kind)
     push_type.validate_payload(payload)
+    # A deactivated department receives nothing new; a merged one's successor does (R21).
+    receivers = departments_in_office(receivers)
     if not receivers:
         return []
     sent_at = sent_at or timezone.now()
@@ -549,9 +552,12 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
             % {"deadline": _local(window_closes)}
         )
     with transaction.atomic():
+        # The sender answers; if it has been merged since, its successor does (R21).
+        answering = departments_in_office([push.sender]) or [push.sender]
         feedback = Feedback.objects.create(
             push=push,
             text=text,
+            answering_department=answering[0],
             raised_by=_actor_user(actor),
             raised_by_label=actor.label,
             raised_at=now,
@@ -565,7 +571,7 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
             at=now,
         )
         department_notify(
-            department=push.sender,
+            department=feedback.answering_department,
             title=_("Feedback from %(receiver)s on %(title)s")
             % {"receiver": push.receiver.name, "title": push.title},
             body=text[:1000],
@@ -598,7 +604,7 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
             OverdueRecord.objects.bulk_create(
                 [
                     OverdueRecord(
-                        department_id=push.sender_id,
+                        department_id=feedback.answering_department_id,
                         obligation=Obligation.FEEDBACK_ANSWER,
                         object_type="notifications.feedback",
                         object_id=str(feedback.pk),
@@ -629,8 +635,8 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
 
 
 def feedback_mark_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Charge feedback left unanswered past its answer deadline to the sending department
-    (set-based; the unique record makes it safe to run twice)."""
+    """Charge feedback left unanswered past its answer deadline to the department that must
+    answer it (set-based; the unique record makes it safe to run twice)."""
     now = now or timezone.now()
     late = list(
         Feedback.objects.filter(status=FeedbackStatus.OPEN, answer_deadline__lt=now)
@@ -643,7 +649,7 @@ def feedback_mark_overdue(*, now: datetime.datetime | None = None) -> int:
                 )
             )
         )
-        .values_list("pk", "push__sender_id", "answer_deadline")
+        .values_list("pk", "answering_department_id", "answer_deadline")
     )
     OverdueRecord.objects.bulk_create(
         [

@@ -87,6 +87,8 @@ def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_receiver = actor.department is not None and push.receiver_id == actor.department.pk
     is_sender = actor.department is not None and push.sender_id == actor.department.pk
     kind = push_kind_shown(push.kind)
+    # Who answers feedback: the sender, or its successor after a merge (R21).
+    answering_id = actor.department.pk if actor.department is not None else None
     return render(
         request,
         "notifications/push_detail.html",
@@ -96,6 +98,7 @@ def push_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshot": kind.snapshot(push.payload),
             "is_receiver": is_receiver,
             "is_sender": is_sender,
+            "answering_id": answering_id,
             "can_claim": is_receiver and push.state == PushState.PENDING,
             "feedback_open": is_receiver and timezone.now() <= push.deadline,
             "feedback_form": FeedbackForm(),
@@ -180,9 +183,11 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int, feedback_id: int) -> HttpResponse:
     actor = actor_for_user(request.user)
     push = _visible_push(request, pk)
-    if actor.department is None or push.sender_id != actor.department.pk:
+    if actor.department is None:
         raise Http404
-    item = Feedback.objects.filter(pk=feedback_id, push=push).first()
+    item = Feedback.objects.filter(
+        pk=feedback_id, push=push, answering_department=actor.department
+    ).first()
     if item is None:
         raise Http404
     form = ReplyForm(request.POST)

@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .models import Department
+
 USERNAME_MAX_LENGTH = 150
 
 
@@ -23,3 +25,22 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = Non
     """The user name axes records for a failed login, cut to the column's length."""
     source = credentials or getattr(request, "POST", {}) or {}
     return str(source.get("username") or "")[:USERNAME_MAX_LENGTH]
+
+
+class DepartmentMergeForm(forms.Form):
+    """The successor chooser of the admin's merge page (R21); the service re-checks it."""
+
+    successor = forms.ModelChoiceField(
+        label=_("Successor department"),
+        queryset=None,
+        empty_label=_("— choose —"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, department: Department, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            Department.objects.filter(active=True, kind=department.kind)
+            .exclude(pk=department.pk)
+            .order_by("code")
+        )

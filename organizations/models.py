@@ -15,6 +15,17 @@ class Department(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind.choices)
     active = models.BooleanField(_("active"), default=True)
     email = models.EmailField(_("department e-mail"), blank=True)
+    # Set when the department is deactivated (R21); `successor` when it was merged into
+    # another. Pushes addressed to it afterwards go to the successor's active end.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("department")
