@@ -15,6 +15,7 @@ from supervision.models import CounterpartyListing
 from supervision.services import listing_add, listing_remove, supervision_action_record
 from tests.clients import api_for, logged_in
 from tests.helpers import at
+from tests.workdays.helpers import package_data_until
 
 pytestmark = pytest.mark.django_db
 
@@ -157,8 +158,30 @@ def test_a_listing_added_and_lifted_through_the_web_form_is_claimed(
         for push in listing_pushes():
             push_claim(push=push, actor=approval)
     assert set(listing_pushes().values_list("state", flat=True)) == {PushState.CLAIMED}
+    with time_machine.travel(at("2026-12-01T08:00"), tick=False):
+        report = monthly_report_compile(month=datetime.date(2026, 11, 1))
+    rows = {(r["direction"], r["department"]): r for r in report.data["pushes"]}
+    received = rows[("supervision_to_approval", approval_department.code)]
+    assert (received["received"], received["claimed_on_time"]) == (2, 2)
     # The receiving clerk reads the snapshot on the push page.
     url = reverse("notifications:push-detail", args=[listing_pushes().last().pk])
     detail = logged_in(approval_clerk).get(url)
     assert detail.status_code == 200
     assert "已补报年报" in detail.content.decode()
+
+
+def test_a_listing_pushed_on_new_year_s_eve_of_an_unloaded_year_is_due_after_new_year(
+    licence, supervision_clerk, approval_department
+):
+    """R0: 2027 has no notice loaded, yet 1 January (元旦) is off: the deadline skips it and
+    the weekend after it."""
+    with package_data_until(2026), time_machine.travel(at("2026-12-31T10:00"), tick=False):
+        listing_add(
+            actor=actor_for_user(supervision_clerk),
+            counterparty=licence.counterparty,
+            listing_type="dishonest",
+            source_document="临市监失〔2026〕12号",
+            until=None,
+        )
+    (push,) = listing_pushes()
+    assert push.deadline == at("2027-01-04T17:30")
