@@ -364,20 +364,33 @@ def _refuse_duplicate_action(department: Department, kind: str, document_no: str
         .only("pk", "recorded_at")
         .first()
     )
-    if existing is None:
-        return
-    recorded = timezone.localtime(existing.recorded_at).strftime("%Y-%m-%d %H:%M")
-    raise DuplicateRecord(
-        _(
+    if existing is not None:
+        label = f"{ActionKind(kind).label} {document_no}"
+        message = _(
             "Your department already recorded %(kind)s %(no)s on %(at)s (record %(id)s); "
             "open that record instead of recording it again."
         )
-        % {"kind": ActionKind(kind).label, "no": document_no, "at": recorded, "id": existing.pk},
+        arguments = {"kind": ActionKind(kind).label, "no": document_no}
+        _refuse_duplicate(
+            existing, existing.recorded_at, "supervision:action-detail", label, message, arguments
+        )
+
+
+def _refuse_duplicate(
+    existing: Any,
+    when: datetime.datetime,
+    url_name: str,
+    label: str,
+    message: str,
+    arguments: dict[str, Any],
+) -> None:
+    """Raise the 409 naming the record the department already holds (R6)."""
+    recorded = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+    raise DuplicateRecord(
+        message % {**arguments, "at": recorded, "id": existing.pk},
         field="document_no",
         existing=ExistingRecord(
-            id=existing.pk,
-            label=f"{ActionKind(kind).label} {document_no}",
-            url=reverse("supervision:action-detail", args=[existing.pk]),
+            id=existing.pk, label=label, url=reverse(url_name, args=[existing.pk])
         ),
     )
 
@@ -752,22 +765,16 @@ def _refuse_duplicate_letter(department: Department, action: str, document_no: s
         .only("pk", "sent_at")
         .first()
     )
-    if existing is None:
-        return
-    sent = timezone.localtime(existing.sent_at).strftime("%Y-%m-%d %H:%M")
-    raise DuplicateRecord(
-        _(
+    if existing is not None:
+        label = f"{LetterAction(action).label} {document_no}"
+        message = _(
             "Your department already sent letter %(no)s (%(action)s) on %(at)s (record %(id)s); "
             "open that letter instead of sending it again."
         )
-        % {"no": document_no, "action": LetterAction(action).label, "at": sent, "id": existing.pk},
-        field="document_no",
-        existing=ExistingRecord(
-            id=existing.pk,
-            label=f"{LetterAction(action).label} {document_no}",
-            url=reverse("supervision:letter-detail", args=[existing.pk]),
-        ),
-    )
+        arguments = {"no": document_no, "action": LetterAction(action).label}
+        _refuse_duplicate(
+            existing, existing.sent_at, "supervision:letter-detail", label, message, arguments
+        )
 
 
 def _letter_subject(letter: LicenceLetter) -> PushSubject:
