@@ -37,7 +37,8 @@ def _move_responsibilities(
 
 
 def _describe_item(item: ApprovalItem) -> str:
-    return f"{item.name}（{item.code}）"
+    # People read item names; the catalog code is a slug, not an official item code.
+    return str(item.name)
 
 
 def register() -> None:
