@@ -128,12 +128,14 @@ def test_enumerations_of_the_contract_are_in_the_schema(schema):
     }
     action = paths["/api/v1/supervision-actions/"]["post"]["requestBody"]["content"]
     action = _resolve(action["application/json"]["schema"], components)
+    # The contract's five kinds, plus the lifting of a suspension order that R8 added.
     assert set(_resolve(action["properties"]["kind"], components)["enum"]) == {
         "suspension",
         "revocation",
         "penalty",
         "training",
         "rule_change",
+        "suspension_lift",
     }
     access = paths["/api/v1/counterparties/{code}/access/"]["get"]["responses"]["200"]
     access = _resolve(access["content"]["application/json"]["schema"], components)

@@ -179,12 +179,16 @@ def build_world() -> World:
     )
     world.objects["action"] = action
     world.objects["action_evidence"] = Evidence.objects.get(action=action)
+    # The listing comes with A1's penalty and so travels in its push to A1 only: a listing on
+    # its own reaches every approval department (R6), which would make the counterparty
+    # known to the stranger A2 as well.
     world.objects["listing"] = listing_add(
         actor=s1_actor,
         counterparty=licence.counterparty,
         listing_type="anomaly",
         source_document="临市监异〔2026〕1号",
         until=None,
+        action=action,
     )
     letter = letter_send(
         actor=s1_actor,
