@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import translation
 
 
 class StripNulFromQueryMiddleware:
@@ -28,3 +30,23 @@ class StripNulFromQueryMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class RecordsInPlatformLanguageMiddleware:
+    """A write request runs in the platform's language (LANGUAGE_CODE, zh-hans).
+
+    Services store text a person reads later — push titles, notices, status-change reasons —
+    and Chinese records must not depend on whether the clerk who wrote them had switched the
+    interface to English. Reads keep the visitor's language; the answer to a write (a form
+    with errors, a message after the redirect) is in the platform's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return self.get_response(request)
+        with translation.override(settings.LANGUAGE_CODE):
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return self.get_response(request)

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "linzi_platform.middleware.StripNulFromQueryMiddleware",
+    "linzi_platform.middleware.RecordsInPlatformLanguageMiddleware",
 ]
 
 if not DEBUG:
