@@ -112,6 +112,17 @@ def seed_reference_data(*, scale: Scale, now: datetime.datetime) -> Seeded:
         )
         StaffMembership.objects.create(user=user, department=department, role=StaffRole.CLERK)
         seeded.users[department.code] = user
+    # The home pages of P3 as each role: heads of the big and the small department, the admin.
+    for department, role in (
+        (seeded.big, StaffRole.HEAD),
+        (seeded.small, StaffRole.HEAD),
+        (approval, StaffRole.PLATFORM_ADMIN),
+    ):
+        user = user_model.objects.create_user(
+            username=f"bench-{department.code.lower()}-{role}", email="", password=None
+        )
+        StaffMembership.objects.create(user=user, department=department, role=role)
+        seeded.users[f"{department.code}:{role}"] = user
     rng = random.Random(9)  # noqa: S311 - reproducible test data, not secrets
     items = ApprovalItem.objects.bulk_create(
         ApprovalItem(
