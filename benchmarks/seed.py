@@ -325,8 +325,9 @@ def seed_pushes(*, seeded: Seeded, scale: Scale) -> int:
         cursor.execute(
             """
             INSERT INTO notifications_feedback
-                (push_id, text, raised_by_label, raised_at, answer_deadline, status, answered_at)
-            SELECT id, '请核实许可信息', 'bench clerk', sent_at + interval '1 hour',
+                (push_id, answering_department_id, text, raised_by_label, raised_at,
+                 answer_deadline, status, answered_at)
+            SELECT id, sender_id, '请核实许可信息', 'bench clerk', sent_at + interval '1 hour',
                    sent_at + interval '1 day',
                    CASE WHEN id % 10 = 0 THEN 'open' ELSE 'answered' END,
                    CASE WHEN id % 10 = 0 THEN NULL ELSE sent_at + interval '3 hours' END
