@@ -36,6 +36,7 @@ from notifications.reports import month_bounds, previous_month, report_figures
 from notifications.selectors import INBOX_ORDER
 from notifications.services import pushes_auto_claim_overdue
 from organizations.authentication import ApiKeyAuthentication
+from organizations.models import StaffRole
 
 from .seed import Seeded
 
@@ -481,13 +482,27 @@ def p3_inbox(
                 api, f"/api/v1/pushes/?box=inbox&cursor={api_cursor}", auth
             ),
         }
+    # The home pages (待办): a clerk's and a head's of each department; the admin's page has
+    # no smaller twin, so it is set against the small department's clerk home.
+    for label, department in (("big", seeded.big), ("small", seeded.small)):
+        clerk = Client()
+        clerk.force_login(seeded.users[department.code])
+        head = Client()
+        head.force_login(seeded.users[f"{department.code}:{StaffRole.HEAD}"])
+        timers[label]["clerk home"] = _page_timer(clerk, "/dashboard/", {})
+        timers[label]["head home"] = _page_timer(head, "/dashboard/", {})
+    admin = Client()
+    admin.force_login(seeded.users[f"{seeded.approval.code}:{StaffRole.PLATFORM_ADMIN}"])
+    timers["big"]["admin home (vs the small clerk home)"] = _page_timer(admin, "/dashboard/", {})
+    timers["small"]["admin home (vs the small clerk home)"] = timers["small"]["clerk home"]
     for number, page in enumerate(timers["big"], start=1):
         big, small = paired_medians(timers["big"][page], timers["small"][page], runs=runs)
         ratio = big / small
         figures.append(
             Figure(
                 key=f"P3.{number}",
-                name=f"inbox {page}: {big_rows:,} vs {small_rows:,} rows",
+                name=f"{page if 'home' in page else 'inbox ' + page}: "
+                f"{big_rows:,} vs {small_rows:,} rows",
                 ours=fmt_seconds(big),
                 reference=fmt_seconds(small),
                 ratio=ratio,

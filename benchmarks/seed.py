@@ -112,6 +112,17 @@ def seed_reference_data(*, scale: Scale, now: datetime.datetime) -> Seeded:
         )
         StaffMembership.objects.create(user=user, department=department, role=StaffRole.CLERK)
         seeded.users[department.code] = user
+    # The home pages of P3 as each role: heads of the big and the small department, the admin.
+    for department, role in (
+        (seeded.big, StaffRole.HEAD),
+        (seeded.small, StaffRole.HEAD),
+        (approval, StaffRole.PLATFORM_ADMIN),
+    ):
+        user = user_model.objects.create_user(
+            username=f"bench-{department.code.lower()}-{role}", email="", password=None
+        )
+        StaffMembership.objects.create(user=user, department=department, role=role)
+        seeded.users[f"{department.code}:{role}"] = user
     rng = random.Random(9)  # noqa: S311 - reproducible test data, not secrets
     items = ApprovalItem.objects.bulk_create(
         ApprovalItem(
@@ -314,8 +325,9 @@ def seed_pushes(*, seeded: Seeded, scale: Scale) -> int:
         cursor.execute(
             """
             INSERT INTO notifications_feedback
-                (push_id, text, raised_by_label, raised_at, answer_deadline, status, answered_at)
-            SELECT id, '请核实许可信息', 'bench clerk', sent_at + interval '1 hour',
+                (push_id, answering_department_id, text, raised_by_label, raised_at,
+                 answer_deadline, status, answered_at)
+            SELECT id, sender_id, '请核实许可信息', 'bench clerk', sent_at + interval '1 hour',
                    sent_at + interval '1 day',
                    CASE WHEN id % 10 = 0 THEN 'open' ELSE 'answered' END,
                    CASE WHEN id % 10 = 0 THEN NULL ELSE sent_at + interval '3 hours' END

@@ -7,6 +7,7 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from . import reorganisation
+        from . import reorganisation, todo
 
         reorganisation.register()
+        todo.register()

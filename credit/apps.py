@@ -7,7 +7,8 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit approval")
 
     def ready(self) -> None:
-        from . import push_kinds, reorganisation
+        from . import push_kinds, reorganisation, todo
 
         push_kinds.register()
         reorganisation.register()
+        todo.register()

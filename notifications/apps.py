@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Pushes and notifications")
 
     def ready(self) -> None:
-        from . import reorganisation
+        from . import reorganisation, todo
 
         reorganisation.register()
+        todo.register()

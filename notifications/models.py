@@ -197,7 +197,11 @@ class OverdueRecord(models.Model):
                 fields=["obligation", "object_type", "object_id"], name="overdue_once_per_object"
             )
         ]
-        indexes = [models.Index(fields=["department", "deadline"], name="overdue_dept_idx")]
+        indexes = [
+            models.Index(fields=["department", "deadline"], name="overdue_dept_idx"),
+            # The admin's home ranks every department by this month's records.
+            models.Index(fields=["deadline", "department"], name="overdue_month_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.department} · {self.get_obligation_display()} · {self.object_id}"
@@ -288,7 +292,13 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 name="delivery_pending_idx",
                 condition=Q(status="pending"),
-            )
+            ),
+            # The admin's home lists the deliveries that gave up, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="delivery_failed_idx",
+                condition=Q(status="failed"),
+            ),
         ]
 
     def __str__(self) -> str:

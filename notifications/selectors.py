@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from organizations.scoping import Actor, scope_to_department
@@ -152,72 +152,3 @@ class DashboardCard:
     value: int
     url: str
     alert: bool = False
-
-
-def dashboard_cards(*, actor: Actor, now: datetime.datetime | None = None) -> list[DashboardCard]:
-    """Live counts for the dashboard: a handful of indexed COUNTs of the department's rows."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    if actor.department is None and not actor.is_platform_admin:
-        return []
-    now = now or timezone.now()
-    local_now = now.astimezone(CALENDAR_TZ)
-    month_start = local_now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    day_end = local_now.replace(hour=23, minute=59, second=59, microsecond=999999)
-    inbox = pushes_inbox(actor=actor)
-    pending = inbox.filter(state=PushState.PENDING)
-    inbox_url = reverse("notifications:inbox")
-    feedback = feedback_open(actor=actor)
-    to_answer = (
-        feedback
-        if actor.is_platform_admin
-        else feedback.filter(answering_department=actor.department)
-    )
-    awaiting = (
-        feedback.none()
-        if actor.is_platform_admin
-        else feedback.filter(push__receiver=actor.department)
-    )
-    overdue = inbox.filter(state=PushState.AUTO_CLAIMED, deadline__gte=month_start)
-    return [
-        DashboardCard(_("Pending claim"), pending.count(), f"{inbox_url}?state=pending"),
-        DashboardCard(
-            _("Due today"),
-            pending.filter(deadline__lte=day_end).count(),
-            f"{inbox_url}?state=pending",
-            alert=True,
-        ),
-        DashboardCard(
-            _("Auto-claimed this month"), overdue.count(), f"{inbox_url}?state=auto_claimed", True
-        ),
-        DashboardCard(
-            _("Sent, awaiting claim"),
-            pushes_outbox(actor=actor).filter(state=PushState.PENDING).count(),
-            f"{reverse('notifications:outbox')}?state=pending",
-        ),
-        DashboardCard(_("Feedback to answer"), to_answer.count(), "#open-feedback", alert=True),
-        on_time_rate_card(inbox=inbox, month_start=month_start, now=now),
-        DashboardCard(_("Feedback awaiting answer"), awaiting.count(), "#open-feedback"),
-    ]
-
-
-def on_time_rate_card(
-    *, inbox: QuerySet[Push], month_start: datetime.datetime, now: datetime.datetime
-) -> DashboardCard:
-    """This month's on-time claim rate: of the pushes due so far, claimed before the deadline."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    settled = inbox.filter(deadline__gte=month_start, deadline__lte=now).aggregate(
-        on_time=Count("id", filter=Q(state=PushState.CLAIMED)),
-        auto=Count("id", filter=Q(state=PushState.AUTO_CLAIMED)),
-    )
-    total = settled["on_time"] + settled["auto"]
-    rate = round(100 * settled["on_time"] / total) if total else 100
-    return DashboardCard(
-        _("On-time claim rate this month (%)"),
-        rate,
-        reverse("notifications:report-list"),
-        alert=rate < 100,
-    )

@@ -127,6 +127,8 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Claimed: %(title)s") % {"title": push.title})
     if request.POST.get("next") == "inbox":
         return redirect("notifications:inbox")
+    if request.POST.get("next") == "home":
+        return redirect("dashboard")
     return redirect("notifications:push-detail", pk=pk)
 
 

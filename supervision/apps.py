@@ -7,6 +7,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from . import push_kinds
+        from . import push_kinds, todo
 
         push_kinds.register()
+        todo.register()

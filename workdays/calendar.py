@@ -12,7 +12,7 @@ Sources for one date, strongest first:
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -171,6 +171,30 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
             count += 1
         current += ONE_DAY
     return count
+
+
+def working_days_counter(start: dt.date, last: dt.date) -> Callable[[dt.date], int]:
+    """``working_days_between(start, d)`` for every d up to `last`, from one read of the
+    overrides: a page that shows many deadlines pays one query, not one per distinct day.
+    Days past `last` count as `last` does (callers pass the furthest day they show)."""
+    _require_date(start, "start")
+    _require_date(last, "last")
+    counts: dict[dt.date, int] = {}
+    if last > start:
+        rules = _DayRules(start + ONE_DAY, last)
+        count = 0
+        current = start + ONE_DAY
+        while current <= last:
+            count += rules.is_working(current)
+            counts[current] = count
+            current += ONE_DAY
+
+    def count_to(day: dt.date) -> int:
+        if day <= start:
+            return 0
+        return counts.get(min(day, last), 0)
+
+    return count_to
 
 
 def uncovered_years(years: Iterable[int]) -> list[int]:

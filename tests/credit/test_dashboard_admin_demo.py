@@ -1,4 +1,4 @@
-"""Dashboard cards, admin and the demo catalog of credit approval."""
+"""The to-do provider, admin and the demo catalog of credit approval."""
 
 import pytest
 import time_machine
@@ -9,10 +9,10 @@ from django.urls import reverse
 from approvals.demo import ITEMS, seed_items
 from approvals.models import ApprovalItem, CreditMode
 from credit import models as credit_models
-from credit.dashboard import credit_dashboard_cards
 from credit.demo import seed_credit_catalog
 from credit.models import CreditCatalogEntry, CreditCatalogVersion, Verification
 from credit.services import breach_report, verification_record
+from credit.todo import credit_todo
 from organizations.demo import seed_departments_and_staff
 from organizations.scoping import actor_for_user
 from tests.credit.conftest import at
@@ -28,9 +28,11 @@ CREDIT_MODELS = [
 ]
 
 
-def test_the_approval_department_sees_due_overdue_and_revocation_cards(
+def test_the_approval_department_has_verifications_by_deadline_and_revocations_to_do(
     decide, approval_clerk, supervision_clerk
 ):
+    """R11, R12: pending verifications (most urgent first) and open revocation requests are
+    the approval department's to-do items; a supervision department has none of them."""
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         overdue = decide()
     with time_machine.travel(at("2026-10-08T10:00"), tick=False):
@@ -39,22 +41,26 @@ def test_the_approval_department_sees_due_overdue_and_revocation_cards(
         decide()  # due in November
         breach_report(actor=actor_for_user(supervision_clerk), licence=due_soon, reason="虚假材料")
 
-    with time_machine.travel(at("2026-10-21T09:00"), tick=False):
-        cards = credit_dashboard_cards(actor=actor_for_user(approval_clerk))
-        assert credit_dashboard_cards(actor=actor_for_user(supervision_clerk)) == []
+    now = at("2026-10-21T09:00")
+    batch = credit_todo(actor_for_user(approval_clerk), now)
+    assert credit_todo(actor_for_user(supervision_clerk), now).items == []
 
-    assert [card.value for card in cards] == [1, 1, 1]
-    assert cards[1].alert and cards[2].alert
-    assert cards[0].url.startswith(reverse("credit:verification-list"))
-    assert cards[2].url.startswith(reverse("credit:revocation-list"))
-    with time_machine.travel(at("2026-10-21T09:00"), tick=False):
+    verifications = [item for item in batch.items if item.deadline is not None]
+    assert [item.deadline for item in verifications] == sorted(i.deadline for i in verifications)
+    assert len(verifications) == 3
+    assert verifications[0].deadline < now  # the overdue one comes first
+    revocations = [item for item in batch.items if item.deadline is None]
+    assert len(revocations) == 1
+    assert revocations[0].url.startswith("/credit/revocations/")
+    assert [count.count for count in batch.counts] == [3, 1]
+    with time_machine.travel(now, tick=False):
         verification_record(
             actor=actor_for_user(approval_clerk),
             verification=Verification.objects.get(licence=overdue),
             met=True,
             notes="",
         )
-        assert credit_dashboard_cards(actor=actor_for_user(approval_clerk))[1].value == 0
+    assert credit_todo(actor_for_user(approval_clerk), now).counts[0].count == 2
 
 
 def test_every_credit_model_is_in_the_admin_and_view_only(platform_admin, decide):

@@ -107,7 +107,9 @@ def test_the_dashboard_does_not_query_per_push_or_feedback(
     with django_assert_max_num_queries(27):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
-    assert len(response.context["open_feedback"]) == DECISIONS // 2
+    # The sender answers the 15 open feedback; the receiver's pushes were settled by the report.
+    expected = DECISIONS // 2 if who == "approval_clerk" else 0
+    assert len(response.context["todo"].items) == expected
 
 
 @time_machine.travel(at(NOW), tick=False)

@@ -7,11 +7,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from approvals.models import LicenceStatus
 from notifications.models import Push
 from organizations.scoping import actor_for_user
-from supervision.dashboard import supervision_dashboard_cards
 from supervision.models import (
     AccessLevel,
     CaseState,
@@ -22,6 +22,7 @@ from supervision.models import (
     LicenceLetter,
     SupervisionAction,
 )
+from supervision.todo import supervision_todo
 from tests.clients import logged_in
 from tests.factories import StaffFactory, valid_credit_code
 from tests.notifications.conftest import at
@@ -584,15 +585,19 @@ def test_a_case_with_an_unknown_counterparty_code_is_a_field_error(
 # Dashboard cards and admin ---------------------------------------------------------------------
 
 
-def test_dashboard_cards_count_what_waits_on_each_side(
-    letter, case, approval_clerk, supervision_clerk
-):
-    approval = {
-        c.label: c.value for c in supervision_dashboard_cards(actor=actor_for_user(approval_clerk))
-    }
-    assert list(approval.values()) == [1, 1, 0]  # the letter push, the letter, no listing
-    supervision = supervision_dashboard_cards(actor=actor_for_user(supervision_clerk))
-    assert [c.value for c in supervision] == [1, 1, 0]  # the letter, the case, no rectification
+def test_the_to_do_lists_what_waits_on_each_side(letter, case, approval_clerk, supervision_clerk):
+    """R8, R17: the approval department decides the letter; the supervision department owes
+    the legacy case its opinion."""
+    now = timezone.now()
+    approval = supervision_todo(actor_for_user(approval_clerk), now)
+    assert [item.url for item in approval.items] == [
+        reverse("supervision:letter-detail", args=[letter.pk])
+    ]
+    supervision = supervision_todo(actor_for_user(supervision_clerk), now)
+    assert [item.url for item in supervision.items] == [
+        reverse("supervision:case-detail", args=[case.pk])
+    ]
+    assert [c.count for c in supervision.counts] == [1, 0]  # the case, no rectification
 
 
 def test_admin_shows_supervision_records_read_only_and_edits_access_rules(platform_admin, letter):
