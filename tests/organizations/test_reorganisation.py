@@ -220,7 +220,8 @@ def test_the_preview_lists_what_would_move(scene):
         preview = {work.key: work for work in department_open_work(department=scene.old)}
     assert preview["pushes"].count == 1  # the late one is not listed: it will be auto-claimed
     assert preview["pushes"].items == [f"#{scene.pending.pk} {scene.pending.title}"]
-    assert preview["catalog"].items == ["药品零售许可（drug-r21）", "食品经营许可（food-r21）"]
+    # People read item names, never the catalog slug.
+    assert preview["catalog"].items == ["药品零售许可", "食品经营许可"]
     assert preview["webhooks"].blocks_deactivation is False
     assert Push.objects.filter(receiver=scene.old).count() == 3  # a preview changes nothing
 
