@@ -102,6 +102,7 @@ TEMPLATES = [
                 "organizations.context_processors.staff",
                 "workdays.context_processors.calendar_warnings",
                 "notifications.context_processors.unread",
+                "linzi_platform.sessions.session_expiry",
             ],
         },
     },
@@ -197,6 +198,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# The database store that also tells the page when the session ends (static/js/session.js
+# warns before it does and keeps a draft of the forms being filled in).
+SESSION_ENGINE = "linzi_platform.sessions"
+# A refused form (stale token: the login ran out, or it was renewed in another window) gets
+# a page in the site's layout that explains it and leads back to the form.
+CSRF_FAILURE_VIEW = "linzi_platform.error_views.csrf_failure"
 
 # E-mail: console in the embedded default, SMTP (or any backend) by settings.
 EMAIL_BACKEND = os.environ.get(

@@ -12,7 +12,7 @@ from notifications import report_api
 from organizations import api as organizations_api
 from organizations.forms import LoginForm
 
-from . import views
+from . import sessions, views
 
 api_v1 = [
     path("departments/", organizations_api.DepartmentListApi.as_view(), name="departments"),
@@ -61,6 +61,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
+    path("session/keepalive/", sessions.keepalive, name="session-keepalive"),
     path("admin/", admin.site.urls),
     path("catalog/", include("approvals.catalog_urls")),
     path("", include("approvals.public_urls")),
@@ -75,3 +76,9 @@ urlpatterns = [
     # Last: the JSON 404 for every other /api/ path.
     re_path(r"^api/", views.api_not_found),
 ]
+
+# Error pages in the site's layout (and the API's envelope under /api/).
+handler400 = "linzi_platform.error_views.bad_request"
+handler403 = "linzi_platform.error_views.permission_denied"
+handler404 = "linzi_platform.error_views.page_not_found"
+handler500 = "linzi_platform.error_views.server_error"

@@ -1,0 +1,93 @@
+"""A login that runs out loses nothing: the page knows when the session ends, a keep-alive
+extends it, and static/js/session.js (loaded for signed-in people only) warns and keeps a
+draft of the forms being filled in."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from linzi_platform.sessions import SessionStore, session_expiry
+from tests.clients import logged_in
+from tests.helpers import at
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "2026-11-27T09:00"
+AGE = 8 * 3600
+
+
+def test_signed_in_pages_carry_the_session_script_and_the_seconds_left(supervision_clerk):
+    with time_machine.travel(at(LOGIN), tick=False):
+        client = logged_in(supervision_clerk)
+    with time_machine.travel(at("2026-11-27T10:00"), tick=False):
+        text = client.get(reverse("dashboard")).content.decode()
+    assert f'data-session-expires-in="{AGE - 3600}"' in text
+    assert f'data-session-age="{AGE}"' in text
+    assert f'data-session-keepalive="{reverse("session-keepalive")}"' in text
+    assert 'src="/static/js/session.js" defer' in text
+    assert 'id="session-warning"' in text and "登录即将过期" in text and "继续工作" in text
+    assert "已恢复您上次未提交的内容" in text
+
+
+@pytest.mark.parametrize("path", ["/catalog/", "/verify/", "/accounts/login/"])
+def test_visitors_get_neither_the_script_nor_the_expiry(path):
+    text = Client().get(path).content.decode()
+    assert "session.js" not in text
+    assert "data-session-" not in text and "session-warning" not in text
+
+
+def test_the_seconds_left_cost_no_query(supervision_clerk, django_assert_num_queries):
+    """The store remembers the row's expiry when it loads the session (pinned page counts)."""
+    client = logged_in(supervision_clerk)
+    request = RequestFactory().get("/")
+    request.user = supervision_clerk
+    request.session = SessionStore(client.session.session_key)
+    request.session.load()
+    with django_assert_num_queries(0):
+        context = session_expiry(request)
+    assert 0 < context["session_expires_in"] <= AGE
+
+
+def test_the_keepalive_needs_a_login():
+    response = Client().get(reverse("session-keepalive"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_keepalive_answers_204_and_moves_the_sessions_end(supervision_clerk):
+    with time_machine.travel(at(LOGIN), tick=False):
+        client = logged_in(supervision_clerk)
+    key = client.session.session_key
+    assert Session.objects.get(session_key=key).expire_date == at(LOGIN) + datetime.timedelta(
+        seconds=AGE
+    )
+    with time_machine.travel(at("2026-11-27T16:58"), tick=False):
+        response = client.get(reverse("session-keepalive"))
+        assert response.status_code == 204
+        assert "no-store" in response["Cache-Control"]
+    assert Session.objects.get(session_key=key).expire_date == at(
+        "2026-11-27T16:58"
+    ) + datetime.timedelta(seconds=AGE)
+    with time_machine.travel(at("2026-11-27T17:30"), tick=False):
+        text = client.get(reverse("dashboard")).content.decode()
+    assert f'data-session-expires-in="{AGE - 32 * 60}"' in text
+
+
+def test_the_keepalive_answers_only_get(supervision_clerk):
+    assert logged_in(supervision_clerk).post(reverse("session-keepalive")).status_code == 405
+
+
+def test_a_session_that_ran_out_sends_the_form_to_the_login_page(supervision_clerk):
+    """What the script relies on: after the end the page is the login page (no script), and
+    logging in again leads back to the form, where the draft is filled in again."""
+    with time_machine.travel(at(LOGIN), tick=False):
+        client = logged_in(supervision_clerk)
+    with time_machine.travel(at("2026-11-27T17:01"), tick=False):
+        form_url = reverse("credit:breach-create")
+        response = client.post(form_url, {"text": "已填写的内容"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={form_url}"
