@@ -143,8 +143,10 @@ def time_left(*, deadline: datetime.datetime, now: datetime.datetime, memo: dict
         if key not in memo:
             memo[key] = working_days_between(due_day, today)
         late = memo[key]
-        if late == 0:
+        if late == 0 and due_day == today:
             text = _("Overdue: was due today at %(time)s") % {"time": clock}
+        elif late == 0:  # a day off since the deadline: no working day missed yet
+            text = _("Overdue: was due %(when)s") % {"when": local_deadline.strftime("%m-%d %H:%M")}
         else:
             text = _("Overdue by %(n)d working day(s)") % {"n": late}
         return TimeLeft(text=text, urgent=True, passed=True)
