@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications.items import register_item_choices
+
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
@@ -11,3 +13,10 @@ class ApprovalsConfig(AppConfig):
 
         push_kinds.register()
         reorganisation.register()
+        register_item_choices(_item_choices)
+
+
+def _item_choices() -> list[tuple[str, str]]:
+    from .models import ApprovalItem
+
+    return list(ApprovalItem.objects.order_by("name", "code").values_list("code", "name"))

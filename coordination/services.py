@@ -26,6 +26,7 @@ from linzi_platform.field_errors import add_error as _add
 from linzi_platform.field_errors import raise_if_errors as _raise_if
 from linzi_platform.uploads import validate_upload
 from notifications.models import (
+    NoticeKind,
     Obligation,
     OverdueRecord,
 )
@@ -151,7 +152,14 @@ def _notify(
     departments: Sequence[Department], *, title: str, body: str, url: str, now: datetime.datetime
 ) -> None:
     for department in departments:
-        department_notify(department=department, title=title, body=body, url=url, now=now)
+        department_notify(
+            department=department,
+            title=title,
+            body=body,
+            url=url,
+            now=now,
+            kind=NoticeKind.COORDINATION,
+        )
 
 
 def joint_earliest_time(invited_at: datetime.datetime) -> datetime.datetime:
@@ -1195,6 +1203,7 @@ def inquiries_deem_consent(
                         % {"receiver": departments[receiver_id].name, "subject": subject},
                         _("The reply deadline %(when)s passed without a reply.") % {"when": when},
                         url,
+                        kind=NoticeKind.COORDINATION,
                     )
                 )
                 notices.append(
@@ -1208,6 +1217,7 @@ def inquiries_deem_consent(
                         )
                         % {"when": when},
                         url,
+                        kind=NoticeKind.COORDINATION,
                     )
                 )
             departments_notify(notices=notices, now=now)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
+from notifications.selectors import annotate_time_left
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
 
@@ -114,6 +115,9 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     if state:
         queryset = queryset.filter(state=state)
     page = _page(request, queryset, (("sent_at", True), ("id", True)))
+    annotate_time_left(
+        page.items, deadline_of=lambda inquiry: inquiry.deadline if inquiry.is_open else None
+    )
     return render(
         request,
         "coordination/inquiry_list.html",

@@ -1,6 +1,7 @@
 """Web pages of credit approval (Art. 8, R9–R12): each view parses a form and calls one
 service; records of another department are not found (404)."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from approvals.models import ApprovalItem, CreditMode
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
-from notifications.selectors import pushes_visible, time_left
+from notifications.selectors import annotate_time_left, pushes_visible
 from notifications.services import PushConflict
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
@@ -212,19 +213,19 @@ def catalog_edit(request: HttpRequest, item_code: str) -> HttpResponse:
 # --------------------------------------------------------------------------- verifications (R11)
 
 
+def _open_deadline(verification: Verification) -> datetime.datetime | None:
+    if verification.state == VerificationState.PENDING:
+        return verification.deadline
+    if verification.state == VerificationState.RECTIFYING:
+        return verification.rectification_deadline
+    return None
+
+
 def _annotate(verifications: list[Verification]) -> None:
     now = timezone.now()
-    memo: dict = {}
     for verification in verifications:
         verification.is_overdue = selectors.verification_is_overdue(verification, now=now)
-        deadline = None
-        if verification.state == VerificationState.PENDING:
-            deadline = verification.deadline
-        elif verification.state == VerificationState.RECTIFYING:
-            deadline = verification.rectification_deadline
-        verification.time_left = (
-            time_left(deadline=deadline, now=now, memo=memo) if deadline else None
-        )
+    annotate_time_left(verifications, now=now, deadline_of=_open_deadline)
 
 
 @login_required

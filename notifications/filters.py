@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .items import item_choices
 from .kinds import push_kind_choices
 from .models import Push, PushState
 
@@ -52,3 +53,15 @@ class PushFilter(django_filters.FilterSet):
             | Q(counterparty_code=code)
             | Q(reference_no=value)
         )
+
+
+class PushPageFilter(PushFilter):
+    """The inbox and outbox pages' filters: the item is picked by its Chinese name from the
+    catalog (the API keeps taking the code, as documented)."""
+
+    item = django_filters.ChoiceFilter(
+        field_name="item_code",
+        choices=item_choices,
+        label=_("transferred item"),
+        empty_label=_("All"),
+    )

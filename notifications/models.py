@@ -71,6 +71,10 @@ class Push(models.Model):
                 fields=["receiver", "state", "-sent_at", "-id"], name="push_inbox_state_idx"
             ),
             models.Index(fields=["sender", "-sent_at", "-id"], name="push_outbox_idx"),
+            # The outbox page: awaiting the receiver's claim first, then newest.
+            models.Index(
+                fields=["sender", "state_rank", "-sent_at", "-id"], name="push_outbox_pending_idx"
+            ),
             # The API lists a box newest first (no "pending first"): its own keyset order.
             models.Index(fields=["receiver", "-sent_at", "-id"], name="push_inbox_newest_idx"),
             # Dashboard counts of a department's deadlines this month / due today.
@@ -207,8 +211,31 @@ class OverdueRecord(models.Model):
         return f"{self.department} · {self.get_obligation_display()} · {self.object_id}"
 
 
+class NoticeKind(models.TextChoices):
+    """What a notice is about, for the notice centre's filter."""
+
+    PUSH = "push", _("Push to be claimed")
+    FEEDBACK = "feedback", _("Feedback")
+    REMINDER = "reminder", _("Deadline reminder")
+    REPORT = "report", _("Monthly report")
+    COORDINATION = "coordination", _("Coordination")
+    OTHER = "other", _("Other")
+
+
+class NoticeResolution(models.TextChoices):
+    """How the work a notice asked for was done (shown on it instead of nagging)."""
+
+    CLAIMED = "claimed", _("Claimed")
+    AUTO_CLAIMED = "auto_claimed", _("Was auto-claimed")
+
+
 class Notification(models.Model):
-    """An in-app notice to one person (the inbox bell)."""
+    """An in-app notice to one person (the inbox bell).
+
+    A notice asking to claim a push (the push's own notice and its reminder) keeps the push
+    it is about; the claim and the auto-claim resolve it in their own transaction, so it says
+    已认领 instead of "please claim by …" and no longer counts as unread work.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,19 +243,45 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("user"),
     )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=NoticeKind.choices, default=NoticeKind.OTHER
+    )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
+    push = models.ForeignKey(
+        Push,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("push"),
+    )
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=NoticeResolution.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notice_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notice_user_idx"),
+            # The notice centre: newest first, optionally of one kind.
+            models.Index(fields=["user", "-created_at", "-id"], name="notice_user_newest_idx"),
+            models.Index(
+                fields=["user", "kind", "-created_at", "-id"], name="notice_user_kind_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.read_at is None and self.resolved_at is None
 
 
 class DeliveryChannel(models.TextChoices):

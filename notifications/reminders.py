@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from organizations.models import Department
 from workdays.calendar import CALENDAR_TZ, is_office_hours, subtract_working_minutes
 
-from .models import Feedback, FeedbackStatus, Push, PushState, Reminder
-from .services import department_notify
+from .models import Feedback, FeedbackStatus, NoticeKind, Push, PushState, Reminder
+from .services import DepartmentNotice, departments_notify
 
 REMIND_BEFORE_MINUTES = 120
 # Office hours in a day never exceed this, so 2 working hours always lie within 3 days
@@ -124,8 +124,8 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
                     deadline=due.deadline,
                     sent_at=now,
                 )
-                department_notify(
-                    department=departments[due.department_id],
+                notice = DepartmentNotice(
+                    department_id=departments[due.department_id].pk,
                     title=due.title
                     % {
                         "deadline": due.deadline.astimezone(CALENDAR_TZ).strftime("%Y-%m-%d %H:%M"),
@@ -133,8 +133,11 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
                     },
                     body=_("2 working hours are left before the deadline."),
                     url=due.url,
-                    now=now,
+                    # A claim reminder is resolved with the push's own notice.
+                    push_id=int(due.object_id) if due.object_type == "notifications.push" else None,
+                    kind=NoticeKind.REMINDER,
                 )
+                departments_notify(notices=[notice], now=now)
         except IntegrityError:
             continue  # another sweep sent this one
         sent += 1

@@ -31,6 +31,7 @@ from workdays.calendar import CALENDAR_TZ
 from .models import (
     Feedback,
     MonthlyReport,
+    NoticeKind,
     Obligation,
     OverdueRecord,
     Push,
@@ -373,6 +374,7 @@ def _announce(report: MonthlyReport, now: datetime.datetime) -> None:
                 "when": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
             },
             url=url,
+            kind=NoticeKind.REPORT,
             now=now,
             roles=[StaffRole.HEAD, StaffRole.PLATFORM_ADMIN],
         )

@@ -1,7 +1,9 @@
 """Every non-trivial read of pushes: scoped to the actor's department first, always."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -9,11 +11,11 @@ from django.utils import timezone
 from organizations.scoping import Actor, scope_to_department
 from workdays.calendar import CALENDAR_TZ, working_days_between
 
-from .models import Feedback, FeedbackStatus, Notification, Push, PushState
+from .models import Feedback, FeedbackStatus, NoticeKind, Notification, Push, PushState
 
 INBOX_ORDER = (("state_rank", False), ("sent_at", True), ("id", True))
-OUTBOX_ORDER = (("sent_at", True), ("id", True))
-URGENT = datetime.timedelta(hours=2)
+# The outbox shows what still awaits the other side first, like the inbox (push_outbox_pending_idx).
+OUTBOX_ORDER = (("state_rank", False), ("sent_at", True), ("id", True))
 
 
 def pushes_inbox(*, actor: Actor) -> QuerySet[Push]:
@@ -65,14 +67,16 @@ STATE_COUNT_CAP = 1000
 def push_state_counts(
     *, queryset: QuerySet[Push], cap: int = STATE_COUNT_CAP
 ) -> dict[str, int | str]:
-    """How many pushes per state, counted up to `cap` ("1000+" beyond): each count reads at
-    most cap + 1 index entries, so a box page costs the same with a million rows as with a
-    hundred (a full COUNT per page would grow with the department's history)."""
+    """How many pushes per state, and in all ("all"), counted up to `cap` ("1000+" beyond):
+    each count reads at most cap + 1 index entries, so a box page costs the same with a
+    million rows as with a hundred (a full COUNT would grow with the department's history)."""
     base = queryset.order_by()
+    groups = {state: base.filter(state=state) for state in PushState.values}
+    groups["all"] = base
     counts: dict[str, int | str] = {}
-    for state in PushState.values:
-        n = base.filter(state=state)[: cap + 1].count()
-        counts[state] = n if n <= cap else f"{cap}+"
+    for key, rows in groups.items():
+        n = rows[: cap + 1].count()
+        counts[key] = n if n <= cap else f"{cap}+"
     return counts
 
 
@@ -87,51 +91,95 @@ def feedback_open(*, actor: Actor) -> QuerySet[Feedback]:
     ).order_by("answer_deadline", "id")
 
 
+def notifications_unread(*, user: object) -> QuerySet[Notification]:
+    """Notices still asking for attention: unread, and their work not done yet (a claimed
+    push's notice stops counting, R3)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True, resolved_at__isnull=True)
+
+
 def notifications_unread_count(*, user: object) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return notifications_unread(user=user).count()
+
+
+def notification_counts(
+    *, user: object, unread_only: bool, cap: int = STATE_COUNT_CAP
+) -> dict[str, int | str]:
+    """The notice centre's counts, capped like the push boxes' ("1000+"): unread, all, and
+    per kind within the chosen scope. A fixed number of bounded COUNTs over the user's index."""
+    mine = Notification.objects.filter(user=user).order_by()
+    unread = notifications_unread(user=user).order_by()
+    scope = unread if unread_only else mine
+    groups = {"unread": unread, "all": mine}
+    groups.update({kind: scope.filter(kind=kind) for kind in NoticeKind.values})
+    counts: dict[str, int | str] = {}
+    for key, rows in groups.items():
+        n = rows[: cap + 1].count()
+        counts[key] = n if n <= cap else f"{cap}+"
+    return counts
 
 
 @dataclass(frozen=True)
 class TimeLeft:
+    """What a list shows under a deadline: the text, and whether it is due today or overdue
+    (the only cases shown in red, always with the text beside the colour)."""
+
     text: str
     urgent: bool
     passed: bool
 
 
 def time_left(*, deadline: datetime.datetime, now: datetime.datetime, memo: dict) -> TimeLeft:
-    """ "2 小时 10 分" on the deadline's day, otherwise whole working days; `memo` caches the
-    working-day count per date so a page of rows costs a query or two, not one per row."""
+    """The time left in the working-day calendar (R0): "今日 17:30 截止" on the deadline's
+    day, "剩余 2 个工作日" before it, "已超期 3 个工作日" after it. `memo` caches the working-day
+    count per pair of dates, so a page of rows costs a query or two, not one per row."""
     from django.utils.translation import gettext as _
 
-    remaining = deadline - now
-    if remaining <= datetime.timedelta(0):
-        return TimeLeft(text=_("overdue"), urgent=True, passed=True)
     today = now.astimezone(CALENDAR_TZ).date()
-    due_day = deadline.astimezone(CALENDAR_TZ).date()
+    local_deadline = deadline.astimezone(CALENDAR_TZ)
+    due_day = local_deadline.date()
+    clock = local_deadline.strftime("%H:%M")
+    if deadline <= now:
+        key = (due_day, today)
+        if key not in memo:
+            memo[key] = working_days_between(due_day, today)
+        late = memo[key]
+        if late == 0 and due_day == today:
+            text = _("Overdue: was due today at %(time)s") % {"time": clock}
+        elif late == 0:  # a day off since the deadline: no working day missed yet
+            text = _("Overdue: was due %(when)s") % {"when": local_deadline.strftime("%m-%d %H:%M")}
+        else:
+            text = _("Overdue by %(n)d working day(s)") % {"n": late}
+        return TimeLeft(text=text, urgent=True, passed=True)
     if due_day == today:
-        hours, seconds = divmod(int(remaining.total_seconds()), 3600)
-        text = _("%(h)d h %(m)d min left") % {"h": hours, "m": seconds // 60}
-        return TimeLeft(text=text, urgent=remaining < URGENT, passed=False)
+        return TimeLeft(
+            text=_("Due today at %(time)s") % {"time": clock}, urgent=True, passed=False
+        )
     key = (today, due_day)
     if key not in memo:
         memo[key] = working_days_between(today, due_day)
-    days = memo[key]
     return TimeLeft(
-        text=_("%(n)d working day(s) left") % {"n": days},
-        urgent=remaining < URGENT,
-        passed=False,
+        text=_("%(n)d working day(s) left") % {"n": memo[key]}, urgent=False, passed=False
     )
 
 
-def annotate_time_left(pushes: list[Push], *, now: datetime.datetime | None = None) -> None:
+def _open_push_deadline(push: Push) -> datetime.datetime | None:
+    return push.deadline if push.state == PushState.PENDING else None
+
+
+def annotate_time_left(
+    rows: Iterable[Any],
+    *,
+    now: datetime.datetime | None = None,
+    deadline_of: Callable[[Any], datetime.datetime | None] = _open_push_deadline,
+) -> None:
+    """Set `row.time_left` on every row of a list with deadlines (pushes by default; other
+    apps pass how to read a row's open deadline, None once the row is done). The one place
+    that words a deadline, so every list says it the same way."""
     now = now or timezone.now()
     memo: dict = {}
-    for push in pushes:
-        push.time_left = (
-            time_left(deadline=push.deadline, now=now, memo=memo)
-            if push.state == PushState.PENDING
-            else None
-        )
+    for row in rows:
+        deadline = deadline_of(row)
+        row.time_left = time_left(deadline=deadline, now=now, memo=memo) if deadline else None
 
 
 def counterparty_push_exists(*, actor: Actor, counterparty_code: str) -> bool:

@@ -43,6 +43,8 @@ from .models import (
     Feedback,
     FeedbackReply,
     FeedbackStatus,
+    NoticeKind,
+    NoticeResolution,
     Notification,
     Obligation,
     OverdueRecord,
@@ -99,6 +101,7 @@ class DepartmentNotice:
     body: str
     url: str
     push_id: int | None = None
+    kind: str = NoticeKind.OTHER
 
 
 def departments_notify(
@@ -124,7 +127,15 @@ def departments_notify(
     ):
         staff[department_id].append((pk, email if wants_email else ""))
     Notification.objects.bulk_create(
-        Notification(user_id=pk, title=n.title, body=n.body, url=n.url, created_at=now)
+        Notification(
+            user_id=pk,
+            kind=n.kind,
+            title=n.title,
+            body=n.body,
+            url=n.url,
+            push_id=n.push_id,
+            created_at=now,
+        )
         for n in notices
         for pk, _email in staff[n.department_id]
     )
@@ -156,6 +167,7 @@ def department_notify(
     now: datetime.datetime,
     push: Push | None = None,
     roles: Sequence[str] | None = None,
+    kind: str = NoticeKind.OTHER,
 ) -> None:
     """`departments_notify` for one department."""
     notice = DepartmentNotice(
@@ -164,6 +176,7 @@ def department_notify(
         body=body,
         url=url,
         push_id=push.pk if push is not None else None,
+        kind=kind,
     )
     departments_notify(notices=[notice], now=now, roles=roles)
 
@@ -276,6 +289,7 @@ def push_send(
                     body=body,
                     url=reverse("notifications:push-detail", args=[push.pk]),
                     push_id=push.pk,
+                    kind=NoticeKind.PUSH,
                 )
                 for push in pushes
             ],
@@ -307,6 +321,7 @@ def push_claim(*, push: Push, actor: Actor) -> Push:
             claim_working_minutes=working_minutes_between(push.sent_at, now),
         )
         if won:
+            notices_resolve(push_ids=[push.pk], resolution=NoticeResolution.CLAIMED, now=now)
             audit_record(
                 actor=actor,
                 action="push.claim",
@@ -375,6 +390,7 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
             claimed_by_label=actor.label,
             claim_working_minutes=minutes,
         )
+        notices_resolve(push_ids=ids, resolution=NoticeResolution.CLAIMED, now=now)
         audit_record_many(
             actor=actor,
             action="push.claim",
@@ -389,6 +405,20 @@ def pushes_claim(*, push_ids: Iterable[int], actor: Actor) -> BulkClaimResult:
     # Overdue ones among the selection are auto-claimed, as a single claim would do.
     pushes_auto_claim_overdue(now=now, only_ids=wanted)
     return BulkClaimResult(claimed=ids, refused=[pk for pk in wanted if pk not in set(ids)])
+
+
+# The notices that ask for a push's claim: the push's own and its deadline reminder.
+CLAIM_NOTICE_KINDS = (NoticeKind.PUSH, NoticeKind.REMINDER)
+
+
+def notices_resolve(*, push_ids: Sequence[int], resolution: str, now: datetime.datetime) -> int:
+    """Mark the claim notices of these pushes done, in the caller's transaction: one
+    set-based UPDATE over the push index, whatever the number of staff notified."""
+    if not push_ids:
+        return 0
+    return Notification.objects.filter(
+        push_id__in=push_ids, kind__in=CLAIM_NOTICE_KINDS, resolved_at__isnull=True
+    ).update(resolved_at=now, resolution=resolution)
 
 
 def for_update_skip_locked(queryset: QuerySet) -> QuerySet:
@@ -423,6 +453,11 @@ def pushes_auto_claim_overdue(
             rows = claim_batch(now=now, batch_size=batch_size, only_ids=only_ids)
             if not rows:
                 return total
+            notices_resolve(
+                push_ids=[pk for pk, *_rest in rows],
+                resolution=NoticeResolution.AUTO_CLAIMED,
+                now=now,
+            )
             departments = Department.objects.in_bulk(
                 {receiver_id for _pk, receiver_id, *_r in rows}
             )
@@ -578,6 +613,7 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
             url=reverse("notifications:push-detail", args=[push.pk]),
             now=now,
             push=push,
+            kind=NoticeKind.FEEDBACK,
         )
     return feedback
 
@@ -629,6 +665,7 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
             url=reverse("notifications:push-detail", args=[push.pk]),
             now=now,
             push=push,
+            kind=NoticeKind.FEEDBACK,
         )
     feedback.refresh_from_db()
     return reply

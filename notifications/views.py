@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,10 +13,10 @@ from linzi_platform.pagination import keyset_page
 from organizations.scoping import actor_for_user
 
 from . import selectors
-from .filters import PushFilter
+from .filters import PushPageFilter
 from .forms import BulkClaimForm, FeedbackForm, PreferencesForm, ReplyForm
 from .kinds import push_kind_shown
-from .models import Feedback, Notification, Push, PushState
+from .models import Feedback, NoticeKind, Notification, Push, PushState
 from .services import (
     FeedbackWindowClosed,
     PushConflict,
@@ -30,6 +31,14 @@ from .services import (
 PAGE_SIZE = 25
 
 
+STATE_CHIPS = (
+    ("pending", PushState.PENDING.label),
+    ("claimed", PushState.CLAIMED.label),
+    ("auto_claimed", PushState.AUTO_CLAIMED.label),
+    ("", _lazy("All")),
+)
+
+
 def _box(request: HttpRequest, *, box: str) -> HttpResponse:
     actor = actor_for_user(request.user)
     if box == "inbox":
@@ -38,12 +47,19 @@ def _box(request: HttpRequest, *, box: str) -> HttpResponse:
     else:
         base = selectors.pushes_outbox(actor=actor)
         order = selectors.OUTBOX_ORDER
-    filterset = PushFilter(request.GET or None, queryset=base)
+    filterset = PushPageFilter(request.GET or None, queryset=base)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     page = keyset_page(queryset, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     selectors.annotate_time_left(page.items)
+    # Only the receiving department claims (a platform admin sees every inbox but claims
+    # none), so the checkboxes and the bulk-claim bar exist only for its pending rows.
+    own = actor.department.pk if box == "inbox" and actor.department is not None else None
+    for push in page.items:
+        push.can_claim = push.receiver_id == own and push.state == PushState.PENDING
     query = request.GET.copy()
     query.pop("cursor", None)
+    counts = selectors.push_state_counts(queryset=base)
+    active = request.GET.get("state", "") if filterset.is_bound and filterset.is_valid() else ""
     return render(
         request,
         "notifications/box.html",
@@ -53,7 +69,12 @@ def _box(request: HttpRequest, *, box: str) -> HttpResponse:
             "pushes": page.items,
             "next_cursor": page.next_cursor,
             "query": query.urlencode(),
-            "counts": selectors.push_state_counts(queryset=base),
+            "chips": [
+                {"state": state, "label": label, "count": counts[state or "all"]}
+                for state, label in STATE_CHIPS
+            ],
+            "active_state": active,
+            "can_claim_any": any(push.can_claim for push in page.items),
             "is_first_page": not request.GET.get("cursor"),
         },
     )
@@ -208,17 +229,48 @@ def reply(request: HttpRequest, pk: int, feedback_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    queryset = Notification.objects.filter(user=request.user)
+    """The notice centre: unread (still to act on) or all, optionally of one kind."""
+    unread_only = request.GET.get("show") == "unread"
+    kind = request.GET.get("kind", "")
+    if kind not in NoticeKind.values:
+        kind = ""
+    queryset = (
+        selectors.notifications_unread(user=request.user)
+        if unread_only
+        else Notification.objects.filter(user=request.user)
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
     page = keyset_page(
         queryset,
         order=(("created_at", True), ("id", True)),
         cursor=request.GET.get("cursor"),
         size=PAGE_SIZE,
     )
+    counts = selectors.notification_counts(user=request.user, unread_only=unread_only)
+    show = "unread" if unread_only else ""
+    query = request.GET.copy()
+    query.pop("cursor", None)
     return render(
         request,
         "notifications/notification_list.html",
-        {"notifications": page.items, "next_cursor": page.next_cursor},
+        {
+            "notifications": page.items,
+            "next_cursor": page.next_cursor,
+            "query": query.urlencode(),
+            "is_first_page": not request.GET.get("cursor"),
+            "show": show,
+            "kind": kind,
+            "show_chips": [
+                {"show": "unread", "label": _lazy("Unread"), "count": counts["unread"]},
+                {"show": "", "label": _lazy("All"), "count": counts["all"]},
+            ],
+            "kind_chips": [{"kind": "", "label": _lazy("All kinds"), "count": None}]
+            + [
+                {"kind": value, "label": label, "count": counts[value]}
+                for value, label in NoticeKind.choices
+            ],
+        },
     )
 
 

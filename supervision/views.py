@@ -19,7 +19,8 @@ from linzi_platform.errors import DuplicateRecord
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from linzi_platform.web_errors import duplicate_message
-from notifications.selectors import pushes_visible
+from notifications.models import Push
+from notifications.selectors import annotate_time_left, pushes_visible
 from notifications.services import PushConflict
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
@@ -108,12 +109,14 @@ def actions_visible(*, actor: Actor) -> QuerySet[SupervisionAction]:
     return selectors.actions_visible(actor=actor)
 
 
-def _subject_pushes(actor: Actor, subject_type: str, pk: int) -> QuerySet:
-    return (
+def _subject_pushes(actor: Actor, subject_type: str, pk: int) -> list[Push]:
+    pushes = list(
         pushes_visible(actor=actor)
         .filter(subject_type=subject_type, subject_id=str(pk))
         .order_by("sent_at", "id")
     )
+    annotate_time_left(pushes)
+    return pushes
 
 
 # Supervision actions (R6) ---------------------------------------------------------------

@@ -29,13 +29,15 @@ def test_the_inbox_shows_pending_pushes_with_deadline_and_time_left(sent, receiv
     assert text.count('name="ids"') == 3
     assert "2026-11-25 17:30" in text  # the stored claim deadline
     assert "剩余 1 个工作日" in text
-    assert response.context["counts"] == {"pending": 3, "claimed": 0, "auto_claimed": 0}
+    counts = {chip["state"]: chip["count"] for chip in response.context["chips"]}
+    assert counts == {"pending": 3, "claimed": 0, "auto_claimed": 0, "": 3}
 
 
-def test_time_left_turns_red_under_two_hours(sent, receiver_clerk):
-    with time_machine.travel(at("2026-11-25T16:00"), tick=False):
+def test_time_left_turns_red_on_the_day_it_is_due(sent, receiver_clerk):
+    """Red means due today or overdue, and the text says so too (R0.1)."""
+    with time_machine.travel(at("2026-11-25T08:00"), tick=False):
         text = logged_in(receiver_clerk).get(reverse("notifications:inbox")).content.decode()
-    assert "剩余 1 小时 30 分" in text
+    assert "今日 17:30 截止" in text
     assert "time-left red" in text
 
 
