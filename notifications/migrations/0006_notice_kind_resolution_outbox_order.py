@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('push', 'Push to claim'), ('feedback', 'Feedback'), ('reminder', 'Deadline reminder'), ('report', 'Monthly report'), ('coordination', 'Coordination'), ('other', 'Other')], default='other', max_length=16, verbose_name='kind'),
+            field=models.CharField(choices=[('push', 'Push to be claimed'), ('feedback', 'Feedback'), ('reminder', 'Deadline reminder'), ('report', 'Monthly report'), ('coordination', 'Coordination'), ('other', 'Other')], default='other', max_length=16, verbose_name='kind'),
         ),
         migrations.AddField(
             model_name='notification',
