@@ -62,8 +62,9 @@ def validate_credit_code(value: str) -> None:
     code = normalize_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _("The unified social credit code must be 18 characters long."),
+            _("The unified social credit code must be 18 characters; %(length)d were entered."),
             code="credit_code_length",
+            params={"length": len(code)},
         )
     if not _CREDIT_CODE_RE.match(code):
         raise ValidationError(
@@ -84,7 +85,9 @@ def validate_id_number(value: str) -> None:
     number = normalize_code(value)
     if len(number) != 18:
         raise ValidationError(
-            _("The ID card number must be 18 characters long."), code="id_number_length"
+            _("The ID card number must be 18 characters; %(length)d were entered."),
+            code="id_number_length",
+            params={"length": len(number)},
         )
     if not _ID_NUMBER_RE.match(number):
         raise ValidationError(
