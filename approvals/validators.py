@@ -144,3 +144,21 @@ def mask_name(name: str) -> str:
     if len(text) == 2:
         return f"{text[0]}*"
     return f"{text[0]}{'*' * (len(text) - 2)}{text[-1]}"
+
+
+def code_kind(value: str) -> str:
+    """ "credit_code" or "id_number" for a well-formed identifier; else ValidationError saying
+    what is wrong (under both readings when eighteen digits could be either)."""
+    code = normalize_code(value)
+    try:
+        validate_credit_code(code)
+        return "credit_code"
+    except ValidationError as credit_error:
+        messages = credit_error.messages
+    try:
+        validate_id_number(code)
+        return "id_number"
+    except ValidationError as id_error:
+        if len(code) == 18 and code[:17].isdigit():
+            messages = [*messages, *id_error.messages]
+    raise ValidationError(messages, code="code")
