@@ -151,11 +151,12 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def counterparty_lookup(request: HttpRequest) -> JsonResponse:
     """The decision form's fill-in (R7): for approval staff only, as JSON; see
-    ``selectors.counterparty_lookup`` for what it may tell. Anonymous callers get a 403,
-    not a redirect to the login page, since a script reads the answer."""
+    ``selectors.counterparty_lookup`` for what it may tell. A session that ended answers
+    with the login page, which the script reads as "the check could not be made now"."""
     actor = actor_for_user(request.user)
     if actor.department is None or not actor.department.is_approval:
         message = _("Only the approval department records licence decisions.")
