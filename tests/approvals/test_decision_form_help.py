@@ -274,5 +274,5 @@ def test_the_item_picker_data_carries_departments_and_what_each_item_needs(
     assert item["departments"] == [supervision_department.name]
     assert item["commitment"] and item["important"] and item["integrated_licence"]
     assert item["url"] == decision_url("food")
-    assert "完整的重要审批事项卷宗" in item["needs"] and "综合许可证证面信息" in item["needs"]
+    assert "完整的重要事项卷宗" in item["needs"] and "综合许可证证面信息" in item["needs"]
     assert 'list="item-names"' in html
