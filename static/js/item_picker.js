@@ -27,7 +27,7 @@
       if (rows[item.code]) rows[item.code].hidden = !visible;
       if (visible) shown += 1;
     });
-    count.textContent = count.dataset.template.replace("%(n)s", shown);
+    count.textContent = count.dataset.template.replace("{n}", shown);
     none.hidden = shown !== 0;
     var exact = items.filter(function (item) { return item.name === input.value.trim(); });
     return exact.length === 1 ? exact[0] : null;
