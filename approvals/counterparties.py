@@ -21,18 +21,17 @@ def _collect(errors: dict[str, list], field: str, exc: ValidationError) -> None:
     errors.setdefault(field, []).extend(exc.error_list)
 
 
-def counterparty_get_or_create(
+def counterparty_problems(
     *,
     name: str,
     credit_code: str | None = None,
     id_number: str | None = None,
     contact_name: str,
     contact_phone: str,
-) -> Counterparty:
-    """The counterparty with this credit code or ID number, created or brought up to date.
+) -> dict[str, list[ValidationError]]:
+    """Every problem of a counterparty's input, by field; empty when it can be recorded.
 
-    Exactly one of ``credit_code`` (an organisation) and ``id_number`` (an individual) is
-    given. Invalid input raises ``ValidationError`` with a dict keyed by field name.
+    Read-only, so a form can show these next to its own errors before anything is written.
     """
     name = (name or "").strip()
     contact_name = (contact_name or "").strip()
@@ -77,8 +76,49 @@ def counterparty_get_or_create(
         validate_phone(contact_phone)
     except ValidationError as exc:
         _collect(errors, "contact_phone", exc)
+    return errors
+
+
+def counterparty_find(
+    *, credit_code: str | None = None, id_number: str | None = None
+) -> Counterparty | None:
+    """The counterparty on record with this credit code or ID number, or None."""
+    credit_code = normalize_code(credit_code) or None
+    id_number = normalize_code(id_number) or None
+    if credit_code:
+        return Counterparty.objects.filter(credit_code=credit_code).first()
+    if id_number:
+        return Counterparty.objects.filter(id_number=id_number).first()
+    return None
+
+
+def counterparty_get_or_create(
+    *,
+    name: str,
+    credit_code: str | None = None,
+    id_number: str | None = None,
+    contact_name: str,
+    contact_phone: str,
+) -> Counterparty:
+    """The counterparty with this credit code or ID number, created or brought up to date.
+
+    Exactly one of ``credit_code`` (an organisation) and ``id_number`` (an individual) is
+    given. Invalid input raises ``ValidationError`` with a dict keyed by field name.
+    """
+    errors = counterparty_problems(
+        name=name,
+        credit_code=credit_code,
+        id_number=id_number,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     if errors:
         raise ValidationError(errors)
+    name = (name or "").strip()
+    contact_name = (contact_name or "").strip()
+    contact_phone = normalize_phone(contact_phone)
+    credit_code = normalize_code(credit_code) or None
+    id_number = normalize_code(id_number) or None
 
     lookup = {"credit_code": credit_code} if credit_code else {"id_number": id_number}
     wanted = {"name": name, "contact_name": contact_name, "contact_phone": contact_phone}

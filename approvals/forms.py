@@ -5,16 +5,42 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.forms import HelpfulFormMixin
+
 from .models import ApprovalItem, CreditMode
+from .services import licence_decision_problems
+from .validators import normalize_code
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class LicenceDecisionForm(forms.Form):
-    """The decision form for one item: only the fields that item needs are shown (R2)."""
+class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
+    """The decision form for one item: only the fields that item needs are shown (R2).
 
-    counterparty_name = forms.CharField(label=_("Counterparty name"), max_length=200)
+    Its clean() asks the service what it would refuse, so one submit shows every problem."""
+
+    FIELDSETS = (
+        (
+            "applicant",
+            _("Applicant"),
+            ["code_type", "code", "counterparty_name", "contact_name", "contact_phone"],
+        ),
+        ("licence", _("Licence"), ["licence_no", "licence_date", "valid_from", "valid_to"]),
+        (
+            "integrated",
+            _("Integrated licence face"),
+            ["licence_title", "licence_scope", "licence_address"],
+        ),
+        (
+            "commitment",
+            _("Commitment"),
+            ["ordinary_procedure", "commitment_text", "commitment_signer", "commitment_signed_at"],
+        ),
+        ("important", _("Important-matter file"), ["important_file"]),
+        ("attachments", _("Attachments"), ["commitment_scan"]),
+    )
+
     code_type = forms.ChoiceField(
         label=_("Identifier"),
         choices=[
@@ -24,7 +50,15 @@ class LicenceDecisionForm(forms.Form):
         initial="credit_code",
         widget=forms.RadioSelect,
     )
-    code = forms.CharField(label=_("Credit code or ID number"), max_length=18, min_length=18)
+    # No min/max length here: the check-digit validators name the field and the length typed.
+    code = forms.CharField(
+        label=_("Credit code or ID number"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "code-input"}
+        ),
+        help_text=_("18 characters; a counterparty on record is filled in from it."),
+    )
+    counterparty_name = forms.CharField(label=_("Counterparty name"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
     licence_no = forms.CharField(label=_("Licence number"), max_length=64)
@@ -40,6 +74,7 @@ class LicenceDecisionForm(forms.Form):
     def __init__(self, *args: Any, item: ApprovalItem, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
+        self.actor = actor
         if item.is_important:
             from coordination.selectors import important_file_for
 
@@ -87,21 +122,37 @@ class LicenceDecisionForm(forms.Form):
                 required=False,
                 help_text=_("Required for applicants on the dishonest list (strict access)."),
             )
+        self.use_plain_messages()
+
+    def clean_code(self) -> str:
+        return normalize_code(self.cleaned_data.get("code"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problems = licence_decision_problems(actor=self.actor, **self.service_arguments())
+        for field, messages in problems.items():
+            target = self.SERVICE_FIELD_MAP.get(field, field)
+            if target in self.errors:
+                continue  # its own check already said what is wrong (e.g. "请填写…")
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+        return data
 
     def service_arguments(self) -> dict[str, Any]:
+        # Also called from clean() on partial data: a field that failed its own check is absent.
         data = self.cleaned_data
-        code_field = data["code_type"]
+        code_field = data.get("code_type") or "credit_code"
         arguments: dict[str, Any] = {
             "item": self.item,
             "counterparty": {
-                "name": data["counterparty_name"],
-                code_field: data["code"],
-                "contact_name": data["contact_name"],
-                "contact_phone": data["contact_phone"],
+                "name": data.get("counterparty_name", ""),
+                code_field: data.get("code", ""),
+                "contact_name": data.get("contact_name", ""),
+                "contact_phone": data.get("contact_phone", ""),
             },
-            "licence_no": data["licence_no"],
-            "licence_date": data["licence_date"],
-            "valid_from": data["valid_from"],
+            "licence_no": data.get("licence_no", ""),
+            "licence_date": data.get("licence_date"),
+            "valid_from": data.get("valid_from"),
             "valid_to": data.get("valid_to"),
             "access_acknowledged": bool(data.get("access_acknowledged")),
         }
@@ -145,3 +196,23 @@ class LicenceDecisionForm(forms.Form):
                 target = None
             for message in messages:
                 self.add_error(target, message)
+
+    def item_needs(self) -> list[str]:
+        return item_needs(self.item)
+
+
+def item_needs(item: ApprovalItem) -> list[str]:
+    """What a decision on this item asks for beyond the applicant and the licence, in words."""
+    needs = []
+    if item.notification_commitment:
+        needs.append(str(_("the applicant's signed notification commitment")))
+    if item.credit_mode != CreditMode.NONE:
+        needs.append(
+            str(_("a credit-approval commitment (%(mode)s)"))
+            % {"mode": CreditMode(item.credit_mode).label}
+        )
+    if item.is_important:
+        needs.append(str(_("a complete important-matter file")))
+    if item.integrated_licence:
+        needs.append(str(_("the integrated licence's face information")))
+    return needs

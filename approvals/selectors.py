@@ -1,11 +1,15 @@
 """Reads: the public catalog of transferred items (R19) and the licences an actor may see."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from organizations.models import Department
 from organizations.scoping import Actor
 
-from .models import ApprovalItem, ItemSampleText, Licence
+from .models import ApprovalItem, Counterparty, ItemSampleText, Licence
+from .validators import code_kind, normalize_code
 
 SEARCH_MAX_LENGTH = 100
 LICENCE_SUBJECT = "approvals.licence"
@@ -67,3 +71,31 @@ def licence_pushes(*, actor: Actor, licence: "Licence") -> QuerySet:
         .filter(subject_type=LICENCE_SUBJECT, subject_id=str(licence.pk))
         .order_by("sent_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class CounterpartyLookup:
+    """What the decision form may fill in from a typed identifier: the counterparty's name
+    and contact only if the actor's department already holds a push about it (the rule the
+    counterparty page follows), and its access level (R7) always, as the access API gives."""
+
+    code: str
+    kind: str
+    counterparty: Counterparty | None
+    access: Any
+
+
+def counterparty_lookup(*, actor: Actor, code: str) -> CounterpartyLookup:
+    """``code`` must be well formed (``validators.code_kind``)."""
+    from notifications.selectors import counterparty_push_exists
+    from supervision.selectors import counterparty_access
+
+    code = normalize_code(code)
+    kind = code_kind(code)
+    counterparty = Counterparty.objects.filter(**{kind: code}).first()
+    access = counterparty_access(counterparty=counterparty)
+    if counterparty is not None and not counterparty_push_exists(
+        actor=actor, counterparty_code=counterparty.code
+    ):
+        counterparty = None
+    return CounterpartyLookup(code=code, kind=kind, counterparty=counterparty, access=access)

@@ -1,6 +1,7 @@
 """Approval decisions (R1, R2) and licence status changes; every write of the approval side."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
+from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
 from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
 
 from . import push_kinds
-from .counterparties import counterparty_get_or_create
+from .counterparties import counterparty_find, counterparty_get_or_create, counterparty_problems
 from .models import (
     ApprovalItem,
     Counterparty,
@@ -142,7 +144,19 @@ def counterparty_snapshot(counterparty: Counterparty) -> dict[str, Any]:
     }
 
 
-def licence_decide(
+@dataclass
+class _DecisionCheck:
+    """What checking a decision found: its problems by field, and what the write needs."""
+
+    errors: FieldErrors
+    receivers: list[Any]
+    face_info: dict[str, Any] | None
+    commitment_letter: dict[str, Any] | None
+    credit: bool
+    access: Any
+
+
+def _decision_check(
     *,
     actor: Actor,
     item: ApprovalItem,
@@ -150,25 +164,18 @@ def licence_decide(
     licence_no: str,
     licence_date: datetime.date | None,
     valid_from: datetime.date | None,
-    valid_to: datetime.date | None = None,
-    integrated_licence: dict[str, Any] | None = None,
-    commitment: dict[str, Any] | None = None,
-    access_acknowledged: bool = False,
-    ordinary_procedure: bool = False,
-    commitment_scan: UploadedFile | None = None,
-    important_file: Any = None,
-) -> Licence:
-    """Record an approval decision and push it to every responsible supervision department
-    in one transaction (R1, R2): nothing is half-written. The pushes made are on the
-    returned licence as ``pushes_created`` (for the answer, without reading them back).
-
-    The decision's audit events are chained when the work is done (``audit_deferred``), so
-    concurrent decisions wait for each other's chain lock only around their commits."""
-    department = actor.department
-    if department is None or not department.is_approval:
-        raise PermissionDenied(_("Only the approval department records licence decisions."))
-    now = timezone.now()
-    errors: dict[str, list[str]] = {}
+    valid_to: datetime.date | None,
+    integrated_licence: dict[str, Any] | None,
+    commitment: dict[str, Any] | None,
+    access_acknowledged: bool,
+    ordinary_procedure: bool,
+    commitment_scan: UploadedFile | None,
+    important_file: Any,
+    now: datetime.datetime,
+) -> _DecisionCheck:
+    """Every rule a decision must pass, read-only: all problems are collected, none stops the
+    others, so one submit names every bad field (R2, R7, R10, R14)."""
+    errors: FieldErrors = {}
     licence_no = (licence_no or "").strip()
     if not licence_no:
         _add(errors, "licence_no", _("The licence number is required."))
@@ -200,40 +207,142 @@ def licence_decide(
             for message in exc.messages:
                 _add(errors, "commitment_scan", message)
     _check_important_file(errors, item=item, important_file=important_file, actor=actor)
-    if licence_no and Licence.objects.filter(department=department, licence_no=licence_no).exists():
+    if (
+        licence_no
+        and Licence.objects.filter(department=actor.department, licence_no=licence_no).exists()
+    ):
         _add(errors, "licence_no", _("This licence number has already been recorded."))
+    party_arguments = _counterparty_arguments(counterparty)
+    party_problems = counterparty_problems(**party_arguments)
+    for field, problems in (
+        ValidationError(party_problems).message_dict.items() if party_problems else ()
+    ):
+        for message in problems:
+            _add(errors, f"counterparty.{field}", message)
+    # The access of a counterparty on record; a new one has no listing, so normal access.
+    access = counterparty_access_check(
+        None
+        if party_problems
+        else counterparty_find(
+            credit_code=party_arguments["credit_code"], id_number=party_arguments["id_number"]
+        )
+    )
+    if access.is_limited and not access_acknowledged:
+        _add(
+            errors,
+            "access_acknowledged",
+            _(
+                "This counterparty is under %(level)s: confirm that you have seen the "
+                "reasons before deciding."
+            )
+            % {"level": access.label},
+        )
+    if credit and access.level == "strict":
+        _add(
+            errors,
+            "ordinary_procedure",
+            _(
+                "This applicant is on the dishonest list (strict access) and cannot use "
+                "credit approval: handle the application by the ordinary procedure."
+            ),
+        )
+    return _DecisionCheck(
+        errors=errors,
+        receivers=receivers,
+        face_info=face_info,
+        commitment_letter=commitment_letter,
+        credit=credit,
+        access=access,
+    )
+
+
+def licence_decision_problems(
+    *,
+    actor: Actor,
+    item: ApprovalItem,
+    counterparty: dict[str, Any],
+    licence_no: str,
+    licence_date: datetime.date | None,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None = None,
+    integrated_licence: dict[str, Any] | None = None,
+    commitment: dict[str, Any] | None = None,
+    access_acknowledged: bool = False,
+    ordinary_procedure: bool = False,
+    commitment_scan: UploadedFile | None = None,
+    important_file: Any = None,
+) -> FieldErrors:
+    """What ``licence_decide`` would refuse, by field, without writing anything: the web
+    form shows these next to its own parse errors, so one submit names every problem."""
+    return _decision_check(
+        actor=actor,
+        item=item,
+        counterparty=counterparty,
+        licence_no=licence_no,
+        licence_date=licence_date,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        integrated_licence=integrated_licence,
+        commitment=commitment,
+        access_acknowledged=access_acknowledged,
+        ordinary_procedure=ordinary_procedure,
+        commitment_scan=commitment_scan,
+        important_file=important_file,
+        now=timezone.now(),
+    ).errors
+
+
+def licence_decide(
+    *,
+    actor: Actor,
+    item: ApprovalItem,
+    counterparty: dict[str, Any],
+    licence_no: str,
+    licence_date: datetime.date | None,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None = None,
+    integrated_licence: dict[str, Any] | None = None,
+    commitment: dict[str, Any] | None = None,
+    access_acknowledged: bool = False,
+    ordinary_procedure: bool = False,
+    commitment_scan: UploadedFile | None = None,
+    important_file: Any = None,
+) -> Licence:
+    """Record an approval decision and push it to every responsible supervision department
+    in one transaction (R1, R2): nothing is half-written. The pushes made are on the
+    returned licence as ``pushes_created`` (for the answer, without reading them back).
+
+    Every problem is collected before anything is written and raised as one ValidationError
+    keyed by field. The decision's audit events are chained when the work is done
+    (``audit_deferred``), so concurrent decisions wait for each other's chain lock only
+    around their commits."""
+    department = actor.department
+    if department is None or not department.is_approval:
+        raise PermissionDenied(_("Only the approval department records licence decisions."))
+    now = timezone.now()
+    check = _decision_check(
+        actor=actor,
+        item=item,
+        counterparty=counterparty,
+        licence_no=licence_no,
+        licence_date=licence_date,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        integrated_licence=integrated_licence,
+        commitment=commitment,
+        access_acknowledged=access_acknowledged,
+        ordinary_procedure=ordinary_procedure,
+        commitment_scan=commitment_scan,
+        important_file=important_file,
+        now=now,
+    )
+    raise_if_errors(check.errors)
+    licence_no = licence_no.strip()
+    receivers, access, credit = check.receivers, check.access, check.credit
+    face_info, commitment_letter = check.face_info, check.commitment_letter
     try:
         with transaction.atomic(), audit_deferred():
-            # Inside the transaction: a failure later on must not leave a new counterparty.
-            party = None
-            try:
-                party = counterparty_get_or_create(**_counterparty_arguments(counterparty))
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    for message in messages:
-                        _add(errors, f"counterparty.{field}", message)
-            access = counterparty_access_check(party) if party is not None else None
-            if access is not None and access.is_limited and not access_acknowledged:
-                _add(
-                    errors,
-                    "access_acknowledged",
-                    _(
-                        "This counterparty is under %(level)s: confirm that you have seen the "
-                        "reasons before deciding."
-                    )
-                    % {"level": access.label},
-                )
-            if credit and access is not None and access.level == "strict":
-                _add(
-                    errors,
-                    "ordinary_procedure",
-                    _(
-                        "This applicant is on the dishonest list (strict access) and cannot use "
-                        "credit approval: handle the application by the ordinary procedure."
-                    ),
-                )
-            if errors:
-                raise ValidationError(errors)
+            party = counterparty_get_or_create(**_counterparty_arguments(counterparty))
             licence = Licence.objects.create(
                 item=item,
                 counterparty=party,
@@ -325,7 +434,7 @@ def _check_important_file(
         _add(errors, "important_file", _("Missing: %(what)s") % {"what": missing})
 
 
-def counterparty_access_check(counterparty: Counterparty) -> Any:
+def counterparty_access_check(counterparty: Counterparty | None) -> Any:
     """R7 check of a counterparty (the supervision side keeps the listings)."""
     from supervision.selectors import counterparty_access
 

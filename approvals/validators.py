@@ -62,8 +62,9 @@ def validate_credit_code(value: str) -> None:
     code = normalize_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _("The unified social credit code must be 18 characters long."),
+            _("The unified social credit code must be 18 characters; %(length)d were entered."),
             code="credit_code_length",
+            params={"length": len(code)},
         )
     if not _CREDIT_CODE_RE.match(code):
         raise ValidationError(
@@ -84,7 +85,9 @@ def validate_id_number(value: str) -> None:
     number = normalize_code(value)
     if len(number) != 18:
         raise ValidationError(
-            _("The ID card number must be 18 characters long."), code="id_number_length"
+            _("The ID card number must be 18 characters; %(length)d were entered."),
+            code="id_number_length",
+            params={"length": len(number)},
         )
     if not _ID_NUMBER_RE.match(number):
         raise ValidationError(
@@ -141,3 +144,21 @@ def mask_name(name: str) -> str:
     if len(text) == 2:
         return f"{text[0]}*"
     return f"{text[0]}{'*' * (len(text) - 2)}{text[-1]}"
+
+
+def code_kind(value: str) -> str:
+    """ "credit_code" or "id_number" for a well-formed identifier; else ValidationError saying
+    what is wrong (under both readings when eighteen digits could be either)."""
+    code = normalize_code(value)
+    try:
+        validate_credit_code(code)
+        return "credit_code"
+    except ValidationError as credit_error:
+        messages = credit_error.messages
+    try:
+        validate_id_number(code)
+        return "id_number"
+    except ValidationError as id_error:
+        if len(code) == 18 and code[:17].isdigit():
+            messages = [*messages, *id_error.messages]
+    raise ValidationError(messages, code="code")

@@ -1,11 +1,12 @@
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,13 +15,10 @@ from notifications.selectors import counterparty_push_exists
 from organizations.scoping import actor_for_user
 
 from . import selectors
-from .forms import LicenceDecisionForm
+from .forms import LicenceDecisionForm, item_needs
 from .models import ApprovalItem, Counterparty
 from .services import licence_decide
-from .validators import mask_phone
-
-if TYPE_CHECKING:
-    from supervision.selectors import AccessCheck
+from .validators import mask_phone, normalize_code
 
 
 def _approval_actor(request: HttpRequest):
@@ -30,13 +28,82 @@ def _approval_actor(request: HttpRequest):
     return actor
 
 
+def _items_data(items: Iterable[ApprovalItem]) -> list[dict]:
+    """The item picker's data (json_script): names, departments and what each item needs."""
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "url": reverse("approvals:decision-create", args=[item.code]),
+            "departments": [d.name for d in item.supervision_departments.all()],
+            "commitment": item.needs_commitment,
+            "credit_mode": item.get_credit_mode_display() if item.credit_mode != "none" else "",
+            "important": item.is_important,
+            "integrated_licence": item.integrated_licence,
+            "needs": item_needs(item),
+        }
+        for item in items
+    ]
+
+
 @login_required
 @require_GET
 def decision_item_choice(request: HttpRequest) -> HttpResponse:
     _approval_actor(request)
     search = request.GET.get("q", "")[:100]
-    items = selectors.items_public(search=search)
-    return render(request, "approvals/decision_item_choice.html", {"items": items, "q": search})
+    items = list(selectors.items_public(search=search))
+    return render(
+        request,
+        "approvals/decision_item_choice.html",
+        {"items": items, "q": search, "items_data": _items_data(items)},
+    )
+
+
+# The fields a clerk types about the applicant and the licence; kept across an access check.
+KEPT_ON_CHECK = (
+    "code_type",
+    "code",
+    "counterparty_name",
+    "contact_name",
+    "contact_phone",
+    "licence_no",
+    "licence_date",
+    "valid_from",
+    "valid_to",
+    "licence_title",
+    "licence_scope",
+    "licence_address",
+    "commitment_text",
+    "commitment_signer",
+    "commitment_signed_at",
+    "ordinary_procedure",
+    "important_file",
+)
+
+
+def _lookup(actor, code: str) -> selectors.CounterpartyLookup | None:
+    try:
+        return selectors.counterparty_lookup(actor=actor, code=code) if code else None
+    except ValidationError:
+        return None
+
+
+def _filled_in(initial: dict, lookup: selectors.CounterpartyLookup | None) -> dict:
+    """The known counterparty's name and contact in the fields left empty, never over
+    what was typed (the same rule as the page's script)."""
+    if lookup is None:
+        return initial
+    filled = {**initial, "code": lookup.code, "code_type": lookup.kind}
+    party = lookup.counterparty
+    if party is not None:
+        for field, value in (
+            ("counterparty_name", party.name),
+            ("contact_name", party.contact_name),
+            ("contact_phone", party.contact_phone),
+        ):
+            if not (filled.get(field) or "").strip():
+                filled[field] = value
+    return filled
 
 
 @login_required
@@ -46,39 +113,91 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
     item = ApprovalItem.objects.filter(code=code, active=True).first()
     if item is None:
         raise Http404
-    initial = {}
-    code = (request.GET.get("code") or "").strip().upper()[:18]
-    if code:
-        initial = {
-            "code": code,
-            "code_type": "credit_code" if not code[:17].isdigit() else "id_number",
-        }
-    form = LicenceDecisionForm(
-        request.POST or None, request.FILES or None, item=item, actor=actor, initial=initial
-    )
-    access = _access_for_code(request.POST.get("code") if request.method == "POST" else code)
-    if request.method == "POST" and form.is_valid():
-        try:
-            licence = licence_decide(actor=actor, **form.service_arguments())
-        except ValidationError as exc:
-            form.add_service_errors(exc.message_dict)
-        else:
-            messages.success(
-                request,
-                _("Decision recorded and pushed to %(n)d supervision department(s).")
-                % {"n": item.supervision_departments.filter(active=True).count()},
-            )
-            return redirect("approvals:licence-detail", pk=licence.pk)
+    checking = request.method == "POST" and "check_access" in request.POST
+    if request.method == "GET" or checking:
+        # A first visit (maybe ?code=… from a push) or the access check without script:
+        # nothing is validated yet, what was typed is kept and the known contact filled in.
+        source = request.POST if checking else request.GET
+        typed = normalize_code(source.get("code"))[:18]
+        initial = {name: source.get(name) for name in KEPT_ON_CHECK if source.get(name)}
+        lookup = _lookup(actor, typed)
+        form = LicenceDecisionForm(item=item, actor=actor, initial=_filled_in(initial, lookup))
+    else:
+        form = LicenceDecisionForm(request.POST, request.FILES, item=item, actor=actor)
+        lookup = _lookup(actor, normalize_code(request.POST.get("code"))[:18])
+        if form.is_valid():
+            try:
+                licence = licence_decide(actor=actor, **form.service_arguments())
+            except ValidationError as exc:  # a race: someone recorded the number meanwhile
+                form.add_service_errors(exc.message_dict)
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded and pushed to %(n)d supervision department(s).")
+                    % {"n": item.supervision_departments.filter(active=True).count()},
+                )
+                return redirect("approvals:licence-detail", pk=licence.pk)
     return render(
         request,
         "approvals/decision_form.html",
         {
             "form": form,
             "item": item,
-            "access": access,
-            "checked_code": code,
+            "item_needs": item_needs(item),
+            "access": lookup.access if lookup else None,
+            "lookup": lookup,
             "credit_notice": _credit_notice(item),
         },
+    )
+
+
+@login_required
+@require_GET
+def counterparty_lookup(request: HttpRequest) -> JsonResponse:
+    """The decision form's fill-in (R7): for approval staff only, as JSON; see
+    ``selectors.counterparty_lookup`` for what it may tell. A session that ended answers
+    with the login page, which the script reads as "the check could not be made now"."""
+    actor = actor_for_user(request.user)
+    if actor.department is None or not actor.department.is_approval:
+        message = _("Only the approval department records licence decisions.")
+        return JsonResponse({"error": message}, status=403)
+    code = normalize_code(request.GET.get("code"))[:40]
+    try:
+        lookup = selectors.counterparty_lookup(actor=actor, code=code)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages), "field": "code"}, status=400)
+    party = lookup.counterparty
+    return JsonResponse(
+        {
+            "code": lookup.code,
+            "code_type": lookup.kind,
+            "counterparty": None
+            if party is None
+            else {
+                "name": party.name,
+                "contact_name": party.contact_name,
+                "contact_phone": party.contact_phone,
+            },
+            "access": {
+                "level": lookup.access.level,
+                "label": lookup.access.label,
+                "is_limited": lookup.access.is_limited,
+                "reasons": [
+                    {
+                        key: reason.get(key) or ""
+                        for key in (
+                            "listing_label",
+                            "department",
+                            "source_document",
+                            "listed_on",
+                            "until",
+                            "reason",
+                        )
+                    }
+                    for reason in lookup.access.reasons
+                ],
+            },
+        }
     )
 
 
@@ -87,16 +206,6 @@ def _credit_notice(item: ApprovalItem) -> dict | None:
     from credit.selectors import credit_notice
 
     return credit_notice(item=item)
-
-
-def _access_for_code(code: str | None) -> "AccessCheck | None":
-    """R7: the access level of an applicant, shown on the form before a decision."""
-    from supervision.selectors import counterparty_access, counterparty_by_code
-
-    counterparty = counterparty_by_code(code or "")
-    if counterparty is None:
-        return None
-    return counterparty_access(counterparty=counterparty)
 
 
 @login_required

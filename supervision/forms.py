@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Counterparty, Licence
 from approvals.selectors import licences_visible
+from linzi_platform.forms import HelpfulFormMixin
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 
 from . import selectors
-from .models import ActionKind, LetterAction, ListingType
+from .models import LICENCE_KINDS, PENALTY_KINDS, ActionKind, LetterAction, ListingType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LICENCE_CHOICES_SHOWN = 200
@@ -81,7 +82,39 @@ CODE_TYPES = [
 ]
 
 
-class SupervisionActionForm(ServiceErrorsMixin, forms.Form):
+def _kinds(*kinds: str) -> list[str]:
+    return [kind for kind in ActionKind.values if kind in kinds]
+
+
+class SupervisionActionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
+    """Fourteen fields, grouped by what each kind needs: the page's script shows only the
+    groups of the chosen kind; without it every group shows and the service still checks."""
+
+    FIELDSETS = (
+        ("action", _("Supervision information"), ["kind", "document_no", "decided_on", "summary"]),
+        (
+            "licence",
+            _("Licence"),
+            ["licence", "licence_no"],
+            _kinds(*LICENCE_KINDS, ActionKind.PENALTY),
+        ),
+        (
+            "counterparty",
+            _("Counterparty"),
+            [
+                "counterparty_name",
+                "code_type",
+                "counterparty_code",
+                "contact_name",
+                "contact_phone",
+            ],
+            _kinds(*PENALTY_KINDS),
+        ),
+        ("listing", _("Listing"), ["listing_type", "listing_until"], _kinds(*PENALTY_KINDS)),
+        ("suspension", _("Suspension period"), ["suspended_until"], _kinds(ActionKind.SUSPENSION)),
+        ("attachments", _("Attachments"), ["attachments"]),
+    )
+
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *ActionKind.choices])
     document_no = forms.CharField(label=_("Document number"), max_length=100)
     decided_on = forms.DateField(label=_("Decision date"), widget=DATE)
@@ -168,6 +201,7 @@ class SupervisionActionForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["licence"].queryset = licences_visible(actor=actor)
+        self.use_plain_messages()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -104,7 +104,7 @@ def test_recording_a_decision_pushes_it_and_shows_the_licence(
         ({"valid_to": "2020-01-01"}, "不能早于起始日期"),
         ({"licence_date": "2099-01-01"}, "不能晚于今天"),
         ({"licence_date": "not-a-date"}, "日期"),
-        ({"counterparty_name": ""}, "该字段是必填项"),
+        ({"counterparty_name": ""}, "请填写行政相对人名称"),
         ({"code_type": "id_number", "code": "370305198001011234"}, "校验位"),
     ],
 )

@@ -47,11 +47,11 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         nav_to(clerk, "录入审批决定")
         expect(clerk.get_by_role("heading", name="录入审批决定")).to_be_visible()
         item_row = clerk.locator("tr").filter(has_text="公共场所卫生许可")
-        expect(item_row.locator(".badge")).to_have_text("告知承诺")
+        expect(item_row.locator(".badge")).to_have_text("告知承诺书")
         screenshot(clerk, "choose-item")
         item_row.get_by_role("link", name="选择").click()
 
-        expect(clerk.get_by_role("heading", name="录入审批决定: 公共场所卫生许可")).to_be_visible()
+        expect(clerk.get_by_role("heading", name="录入审批决定：公共场所卫生许可")).to_be_visible()
         form = clerk.locator("form.stacked")
         form.get_by_label("行政相对人名称").fill(COUNTERPARTY)
         form.get_by_label("统一社会信用代码（单位）").check()

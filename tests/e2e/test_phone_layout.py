@@ -159,7 +159,7 @@ PAGES: dict[str, list[tuple[str | Callable[[PhoneWorld], str], str | None]]] = {
         ("/pushes/outbox/", "发件箱：已推送信息"),
         (_push_detail, f"食品经营许可 · {LONG_NAME}"),
         ("/licences/new/", "录入审批决定"),
-        ("/licences/new/e2e-commitment/", "录入审批决定: 公共场所卫生许可"),
+        ("/licences/new/e2e-commitment/", "录入审批决定：公共场所卫生许可"),
         ("/licences/", None),
         (_licence_detail, None),
         ("/pushes/reports/", "审管信息推送认领情况月度通报"),
