@@ -226,5 +226,5 @@ def test_an_old_snapshot_without_particulars_still_prints_with_dashes(
         .content.decode()
     )
     row = html.split('<table class="report-accountability">', 1)[1].split("</table>", 1)[0]
-    assert row.count("<td>—</td>") == 3
+    assert row.count(">—</td>") == 3
     assert "超期 14.5 小时" in row
