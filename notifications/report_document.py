@@ -40,7 +40,7 @@ def report_issuer() -> str:
 
 def report_month_words(report: MonthlyReport) -> str:
     """ "2026年10月"."""
-    return _("%(year)d-%(month)02d") % {"year": report.month.year, "month": report.month.month}
+    return _("%(year)d, month %(month)d") % {"year": report.month.year, "month": report.month.month}
 
 
 def report_title(report: MonthlyReport) -> str:
