@@ -323,3 +323,8 @@ LOGGING = {
 
 # Demo and test helpers.
 PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")
+
+# The monthly report as an official notice (通报): its document-number prefix
+# ("临审管通〔2026〕10号") and issuing authority (empty: the approval department's name).
+REPORT_DOCUMENT_PREFIX = os.environ.get("REPORT_DOCUMENT_PREFIX", "临审管通")
+REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "")

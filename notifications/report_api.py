@@ -14,12 +14,14 @@ from rest_framework.views import APIView
 
 from organizations.scoping import actor_for_request
 
+from .report_document import report_scope
 from .report_excel import XLSX_CONTENT_TYPE, report_xlsx_response
 from .report_views import (
     report_month_parse,
     report_select,
     report_version_parse,
     report_visible_data,
+    sees_all_departments,
 )
 from .reports import APPROVAL_TO_SUPERVISION, SUPERVISION_TO_APPROVAL
 
@@ -124,7 +126,12 @@ class MonthlyReportApi(APIView):
         actor = actor_for_request(request)
         data = report_visible_data(report=report, actor=actor)
         if wanted == "xlsx":
-            return report_xlsx_response(report=report, data=data, actor=actor)
+            return report_xlsx_response(
+                report=report,
+                data=data,
+                actor=actor,
+                scope=report_scope(data, sees_all=sees_all_departments(actor)),
+            )
         return Response(data)
 
     def perform_content_negotiation(

@@ -22,6 +22,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from audit.services import audit_record
 
 from .models import MonthlyReport, Obligation
+from .report_document import (
+    MISSING,
+    late_text,
+    local_minute,
+    report_document_number,
+    report_issuer,
+    report_title,
+)
 from .reports import APPROVAL_TO_SUPERVISION, SUPERVISION_TO_APPROVAL
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,12 +80,29 @@ def xlsx_filename(report: MonthlyReport) -> str:
 
 
 # (header, width, value of a row); rows are the snapshot's dicts, already narrowed to what
-# the reader may see.
+# the reader may see. The department's name comes first: codes mean nothing on paper.
 Column = tuple[str, int, Callable[[dict[str, Any]], Any]]
 
+
+def _department(row: dict[str, Any]) -> str:
+    return row.get("department_name") or row.get("department", "")
+
+
+def _or_missing(key: str) -> Callable[[dict[str, Any]], str]:
+    # Snapshots compiled before a key was stored show "—", never a blank or an error.
+    return lambda row: row.get(key) or MISSING
+
+
+def _item(row: dict[str, Any]) -> str:
+    return row.get("item_name") or row.get("subject") or MISSING
+
+
+def _record(row: dict[str, Any]) -> str:
+    return f"{object_type_label(row.get('object_type', ''))} #{row.get('object_id', '')}"
+
+
 PUSH_COLUMNS: Sequence[Column] = (
-    ("部门代码", 14, lambda r: r["department"]),
-    ("部门", 28, lambda r: r.get("department_name", "")),
+    ("部门", 26, _department),
     (
         "推送方向",
         12,
@@ -85,82 +110,140 @@ PUSH_COLUMNS: Sequence[Column] = (
             r.get("direction"), r.get("direction")
         ),
     ),
-    ("推送数", 10, lambda r: r.get("sent")),
-    ("接收数", 10, lambda r: r.get("received")),
+    ("推送数", 9, lambda r: r.get("sent")),
+    ("接收数", 9, lambda r: r.get("received")),
     ("按时认领", 10, lambda r: r.get("claimed_on_time")),
-    ("超时自动认领", 14, lambda r: r.get("auto_claimed")),
-    ("按时认领率", 12, lambda r: r.get("on_time_rate")),
-    ("认领用时中位数（工作小时）", 26, lambda r: r.get("median_claim_hours")),
-    ("认领用时90%分位（工作小时）", 27, lambda r: r.get("p90_claim_hours")),
+    ("超时自动认领", 12, lambda r: r.get("auto_claimed")),
+    ("按时认领率", 11, lambda r: r.get("on_time_rate")),
+    ("认领用时中位数（工作小时）", 16, lambda r: r.get("median_claim_hours")),
+    ("认领用时90%分位（工作小时）", 16, lambda r: r.get("p90_claim_hours")),
 )
 DEPARTMENT_COLUMNS: Sequence[Column] = (
-    ("部门代码", 14, lambda r: r["department"]),
-    ("部门", 28, lambda r: r.get("department_name", "")),
-    ("提出反馈意见", 14, lambda r: r.get("feedback_raised")),
-    ("答复反馈意见", 14, lambda r: r.get("feedback_answered")),
-    ("反馈逾期未答复", 16, lambda r: r.get("feedback_overdue")),
-    ("信用承诺应核验", 16, lambda r: r.get("verifications_due")),
+    ("部门", 26, _department),
+    ("提出反馈意见", 10, lambda r: r.get("feedback_raised")),
+    ("答复反馈意见", 10, lambda r: r.get("feedback_answered")),
+    ("反馈逾期未答复", 10, lambda r: r.get("feedback_overdue")),
+    ("信用承诺应核验", 10, lambda r: r.get("verifications_due")),
     ("按时核验", 10, lambda r: r.get("verifications_on_time")),
     ("核验逾期", 10, lambda r: r.get("verifications_overdue")),
-    ("函询应回复", 12, lambda r: r.get("inquiries_due")),
-    ("函询已回复", 12, lambda r: r.get("inquiries_answered")),
-    ("逾期视为同意", 14, lambda r: r.get("inquiries_deemed_consent")),
+    ("函询应回复", 10, lambda r: r.get("inquiries_due")),
+    ("函询已回复", 10, lambda r: r.get("inquiries_answered")),
+    ("逾期视为同意", 10, lambda r: r.get("inquiries_deemed_consent")),
 )
 ACCOUNTABILITY_COLUMNS: Sequence[Column] = (
-    ("责任部门代码", 14, lambda r: r["department"]),
-    ("责任部门", 28, lambda r: r.get("department_name", "")),
-    ("超时事项", 20, lambda r: obligation_label(r.get("obligation", ""))),
-    ("对象类型", 14, lambda r: object_type_label(r.get("object_type", ""))),
-    ("对象编号", 12, lambda r: r.get("object_id")),
-    ("办理期限", 18, lambda r: _excel_time(r.get("deadline"))),
-    ("记录时间", 18, lambda r: _excel_time(r.get("recorded_at"))),
-    ("超时（小时）", 12, lambda r: late_hours(r.get("late_minutes"))),
+    ("责任部门", 22, _department),
+    ("超时事项", 16, lambda r: obligation_label(r.get("obligation", ""))),
+    ("事项名称", 24, _item),
+    ("行政相对人", 24, _or_missing("counterparty_name")),
+    ("统一社会信用代码", 20, _or_missing("counterparty_code")),
+    ("许可文（编）号", 20, _or_missing("reference_no")),
+    ("办理期限", 17, lambda r: _excel_time(r.get("deadline"))),
+    ("超期情况", 18, late_text),
+    ("记录", 14, _record),
 )
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
+TITLE_ROWS = 2  # the notice's title and its particulars, above the header row
+HEADER_ROW = TITLE_ROWS + 1
 
 
-def _excel_time(text: str | None) -> datetime.datetime | None:
+def _excel_time(text: str | None) -> datetime.datetime | str:
     """Excel has no time zones: the local (Asia/Shanghai) wall time, naive."""
     moment = parse_time(text)
     if moment is None:
-        return None
+        return MISSING
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-def _sheet(sheet: Worksheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+def _sheet(
+    sheet: Worksheet,
+    columns: Sequence[Column],
+    rows: Sequence[dict[str, Any]],
+    *,
+    heading: Sequence[str],
+) -> None:
+    """One table as a sheet fit to circulate: the notice's title rows, a bold header row that
+    is frozen, filtered and repeated on every printed page, and A4 landscape print setup
+    fitted to the page width with page numbers in the footer."""
+    last_column = get_column_letter(len(columns))
+    for index, text in enumerate(heading, start=1):
+        sheet.append([text])
+        sheet.merge_cells(f"A{index}:{last_column}{index}")
+        cell = sheet.cell(row=index, column=1)
+        cell.font = Font(bold=index == 1, size=14 if index == 1 else 10)
+        cell.alignment = Alignment(horizontal="center" if index == 1 else "left", wrap_text=True)
+    sheet.row_dimensions[1].height = 24
+    sheet.row_dimensions[2].height = 30
     sheet.append([header for header, _width, _value in columns])
     for row in rows:
         sheet.append([value(row) for _header, _width, value in columns])
     bold = Font(bold=True)
+    wrap = Alignment(vertical="top", wrap_text=True)
     for index, (_header, width, _value) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
+        cell = sheet.cell(row=HEADER_ROW, column=index)
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
+    for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=1):
+        cells[0].alignment = wrap
+    last_row = max(sheet.max_row, HEADER_ROW)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{last_row}"
+    sheet.freeze_panes = f"B{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = "第 &P 页 / 共 &N 页"
+    sheet.oddHeader.right.text = heading[0] if heading else ""
+    sheet.oddHeader.right.size = 8
 
 
-def report_workbook(*, report: MonthlyReport, data: dict[str, Any]) -> bytes:
-    """The three sections of `data` (already narrowed to the reader) as one .xlsx file."""
+def _format_column(sheet: Worksheet, columns: Sequence[Column], header: str, fmt: str) -> None:
+    index = [h for h, _w, _v in columns].index(header) + 1
+    for (cell,) in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=index, max_col=index):
+        cell.number_format = fmt
+
+
+def report_workbook(*, report: MonthlyReport, data: dict[str, Any], scope: str) -> bytes:
+    """The three sections of `data` (already narrowed to the reader) as one .xlsx file,
+    each sheet headed by the notice's title, number, issuer, scope, version and compile time."""
     workbook = Workbook()
     pushes = workbook.active
     pushes.title = "推送认领"
     with translation.override(settings.LANGUAGE_CODE):
-        _sheet(pushes, PUSH_COLUMNS, data["pushes"])
-        _sheet(workbook.create_sheet("反馈·核验·函询"), DEPARTMENT_COLUMNS, data["departments"])
-        _sheet(
-            workbook.create_sheet("超时责任清单"), ACCOUNTABILITY_COLUMNS, data["accountability"]
+        title = report_title(report)
+        particulars = "　".join(
+            [
+                f"文号：{report_document_number(report)}",
+                f"发文单位：{report_issuer()}",
+                f"范围：{scope}",
+                f"版本：第 {report.version} 版",
+                f"编制时间：{local_minute(report.compiled_at)}",
+            ]
         )
-    rate_column = get_column_letter(
-        [header for header, _w, _v in PUSH_COLUMNS].index("按时认领率") + 1
-    )
-    for (cell,) in pushes.iter_rows(min_row=2, min_col=1, max_col=1):
-        pushes[f"{rate_column}{cell.row}"].number_format = "0.0%"
-    accountability = workbook["超时责任清单"]
-    for row in accountability.iter_rows(min_row=2, min_col=6, max_col=7):
-        for cell in row:
-            cell.number_format = TIME_FORMAT
-    workbook.properties.title = f"临淄区审批监管互动平台 {report.month:%Y-%m} 月度推送认领通报"
+        sections = (
+            (pushes, "推送认领情况", PUSH_COLUMNS, data["pushes"]),
+            (
+                workbook.create_sheet("反馈·核验·函询"),
+                "反馈意见、信用承诺核验和函询情况",
+                DEPARTMENT_COLUMNS,
+                data["departments"],
+            ),
+            (
+                workbook.create_sheet("超时责任清单"),
+                "超时责任清单",
+                ACCOUNTABILITY_COLUMNS,
+                data["accountability"],
+            ),
+        )
+        for sheet, section, columns, rows in sections:
+            _sheet(sheet, columns, rows, heading=(f"{title}——{section}", particulars))
+    _format_column(pushes, PUSH_COLUMNS, "按时认领率", "0.0%")
+    _format_column(workbook["超时责任清单"], ACCOUNTABILITY_COLUMNS, "办理期限", TIME_FORMAT)
+    workbook.properties.title = title
     workbook.properties.creator = "临淄区审批监管互动平台"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -168,10 +251,10 @@ def report_workbook(*, report: MonthlyReport, data: dict[str, Any]) -> bytes:
 
 
 def report_xlsx_response(
-    *, report: MonthlyReport, data: dict[str, Any], actor: Any
+    *, report: MonthlyReport, data: dict[str, Any], actor: Any, scope: str
 ) -> HttpResponse:
     """The workbook as a download; the export is recorded in the audit trail (R20)."""
-    content = report_workbook(report=report, data=data)
+    content = report_workbook(report=report, data=data, scope=scope)
     audit_record(
         actor=actor,
         action="report.export",

@@ -24,9 +24,17 @@ from organizations.scoping import Actor, actor_for_user
 
 from .models import MonthlyReport
 from .report_charts import on_time_bar_chart, on_time_trend_chart, percent_text
+from .report_document import (
+    MISSING,
+    late_text,
+    report_document_number,
+    report_issuer,
+    report_month_words,
+    report_scope,
+    report_title,
+)
 from .report_excel import (
     direction_label,
-    late_hours,
     object_type_label,
     obligation_label,
     parse_time,
@@ -198,7 +206,11 @@ def _accountability_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "object_label": object_type_label(row.get("object_type", "")),
                 "object_url": object_url,
                 "deadline_at": parse_time(row.get("deadline")),
-                "late_hours": late_hours(row.get("late_minutes")),
+                "late_text": late_text(row),
+                # Snapshots compiled before these were stored read "—".
+                "item_text": row.get("item_name") or row.get("subject") or MISSING,
+                "counterparty_text": row.get("counterparty_name") or MISSING,
+                "reference_text": row.get("reference_no") or MISSING,
             }
         )
     return shown
@@ -242,6 +254,7 @@ def _report_context(request: HttpRequest, month_text: str) -> dict[str, Any]:
         ),
         "trend_title": trend_title,
         "version_query": f"?version={report.version}",
+        "scope": report_scope(data, sees_all=everyone),
     }
 
 
@@ -289,7 +302,13 @@ def report_detail(request: HttpRequest, month: str) -> HttpResponse:
 @require_GET
 def report_print(request: HttpRequest, month: str) -> HttpResponse:
     context = _report_context(request, month)
-    context["printed_at"] = timezone.now()
+    context.update(
+        printed_at=timezone.now(),
+        document_number=report_document_number(context["report"]),
+        issuer=report_issuer(),
+        notice_title=report_title(context["report"]),
+        month_words=report_month_words(context["report"]),
+    )
     return render(request, "notifications/report_print.html", context)
 
 
@@ -307,8 +326,12 @@ def report_xlsx(request: HttpRequest, month: str) -> HttpResponse:
     if report is None:
         raise Http404
     actor = actor_for_user(request.user)
+    data = report_visible_data(report=report, actor=actor)
     return report_xlsx_response(
-        report=report, data=report_visible_data(report=report, actor=actor), actor=actor
+        report=report,
+        data=data,
+        actor=actor,
+        scope=report_scope(data, sees_all=sees_all_departments(actor)),
     )
 
 

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from organizations.models import Department, DepartmentKind, StaffRole
-from workdays.calendar import CALENDAR_TZ
+from workdays.calendar import CALENDAR_TZ, working_minutes_between
 
+from .items import item_choices
 from .models import (
     Feedback,
     MonthlyReport,
@@ -254,12 +255,122 @@ def report_figures(*, month: datetime.date) -> dict[str, Any]:
             "recorded_at",
         )
     ]
+    _accountability_details(accountability)
     return {
         "month": month.strftime("%Y-%m"),
         "pushes": push_rows,
         "departments": department_rows,
         "accountability": accountability,
     }
+
+
+# What each accountability row names beside its department (R18, Art. 15): the item, the
+# counterparty and the licence or document number of the record's subject, and how late it
+# was in office time. Stored in the snapshot, so the report reads the same forever.
+DETAIL_BATCH = 2000
+NO_DETAILS = {
+    "item_name": "",
+    "subject": "",
+    "counterparty_name": "",
+    "counterparty_code": "",
+    "reference_no": "",
+}
+
+
+def _push_details(object_type: str, ids: list[str]) -> dict[str, dict[str, str]]:
+    """Pushes and feedback (through its push) carry their subject's particulars."""
+    if object_type == "notifications.push":
+        queryset, prefix = Push.objects, ""
+    else:
+        queryset, prefix = Feedback.objects, "push__"
+    fields = ("title", "item_code", "counterparty_name", "counterparty_code", "reference_no")
+    details = {}
+    for start in range(0, len(ids), DETAIL_BATCH):
+        for pk, title, item_code, name, code, reference in queryset.filter(
+            pk__in=ids[start : start + DETAIL_BATCH]
+        ).values_list("pk", *(prefix + field for field in fields)):
+            details[str(pk)] = {
+                "item_code": item_code,
+                "subject": title,
+                "counterparty_name": name,
+                "counterparty_code": code,
+                "reference_no": reference,
+            }
+    return details
+
+
+def _verification_details(ids: list[str]) -> dict[str, dict[str, str]]:
+    from credit.models import Verification
+
+    details = {}
+    for start in range(0, len(ids), DETAIL_BATCH):
+        for pk, item_code, name, credit_code, licence_no in Verification.objects.filter(
+            pk__in=ids[start : start + DETAIL_BATCH]
+        ).values_list(
+            "pk",
+            "licence__item__code",
+            "licence__counterparty__name",
+            "licence__counterparty__credit_code",
+            "licence__licence_no",
+        ):
+            details[str(pk)] = {
+                "item_code": item_code,
+                "subject": "",
+                "counterparty_name": name,
+                "counterparty_code": credit_code or "",
+                "reference_no": licence_no,
+            }
+    return details
+
+
+def _inquiry_details(ids: list[str]) -> dict[str, dict[str, str]]:
+    from coordination.models import Inquiry
+
+    details = {}
+    for start in range(0, len(ids), DETAIL_BATCH):
+        for pk, subject in Inquiry.objects.filter(
+            pk__in=ids[start : start + DETAIL_BATCH]
+        ).values_list("pk", "subject"):
+            details[str(pk)] = {"item_code": "", "subject": subject}
+    return details
+
+
+DETAIL_READERS = {
+    "notifications.push": lambda ids: _push_details("notifications.push", ids),
+    "notifications.feedback": lambda ids: _push_details("notifications.feedback", ids),
+    "credit.verification": _verification_details,
+    "coordination.inquiry": _inquiry_details,
+}
+
+
+def _accountability_details(rows: list[dict[str, Any]]) -> None:
+    """Add each row's particulars and its lateness in office minutes, a few queries per
+    object type (batched) whatever the number of rows."""
+    ids: dict[str, list[str]] = {}
+    for row in rows:
+        ids.setdefault(row["object_type"], []).append(str(row["object_id"]))
+    details: dict[tuple[str, str], dict[str, str]] = {}
+    for object_type, object_ids in ids.items():
+        reader = DETAIL_READERS.get(object_type)
+        if reader is None:
+            continue
+        for object_id, found in reader(object_ids).items():
+            details[(object_type, object_id)] = found
+    item_names = dict(item_choices()) if rows else {}
+    # A sweep records its rows at one instant and deadlines are office-closing times, so a
+    # month has few distinct (deadline, recorded) pairs: each is computed once.
+    late: dict[tuple[str, str], int] = {}
+    for row in rows:
+        found = {**NO_DETAILS, **details.get((row["object_type"], str(row["object_id"])), {})}
+        item_code = found.pop("item_code", "")
+        row.update(found, item_name=item_names.get(item_code, "") if item_code else "")
+        key = (row["deadline"], row["recorded_at"])
+        if key not in late:
+            late[key] = working_minutes_between(
+                datetime.datetime.fromisoformat(row["deadline"]),
+                datetime.datetime.fromisoformat(row["recorded_at"]),
+            )
+        row["late_working_minutes"] = late[key]
 
 
 def _verification_figures(start: datetime.datetime, end: datetime.datetime) -> dict[int, dict]:

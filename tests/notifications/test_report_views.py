@@ -190,7 +190,8 @@ def test_the_page_shows_directions_labels_and_the_accountability_list(report, pl
     assert "审批→监管" in html or "Approval → supervision" in html
     assert "1 个工作日内认领" in html  # the Obligation label in the site language
     assert "2026-10-15 17:30" in html
-    assert "15.5" in html  # 930 minutes late
+    assert "超期自动认领" in html  # a claim missed is an auto-claim
+    assert "超期 2 小时" in html  # an old snapshot: wall-clock hours
     assert reverse("notifications:push-detail", args=[41]) in html
     assert reverse("notifications:report-xlsx", args=["2026-10"]) in html
     assert reverse("notifications:report-print", args=["2026-10"]) in html
@@ -291,7 +292,8 @@ def test_the_printable_page_is_standalone_with_the_same_content(report, supervis
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="main-nav"' not in html
-    assert "window.print()" in html
+    assert "js/print.js" in html
+    assert "<script>" not in html and "onclick" not in html and "style=" not in html
     assert rows_of(html) == [SUPERVISION] * 4
     assert bars_of(html) == 1
     assert '<svg class="chart trend-chart"' in html
@@ -329,7 +331,8 @@ def test_the_compile_form_is_for_platform_admins_only(report, head, supervision_
 def test_a_platform_admin_sees_the_compile_form_with_a_confirmation(report, platform_admin):
     html = browser(platform_admin).get(reverse("notifications:report-list")).content.decode()
     assert 'name="month"' in html
-    assert 'onsubmit="return confirm(' in html
+    assert 'data-confirm="' in html
+    assert "js/confirm.js" in html
     assert '<option value="2026-10">' in html
     assert '<option value="2026-11">' not in html
 
@@ -381,38 +384,43 @@ def test_the_excel_download_has_three_sheets_with_chinese_headers(report, platfo
     assert 'filename="linzi-report-2026-10-v1.xlsx"' in response["Content-Disposition"]
     assert workbook.sheetnames == ["推送认领", "反馈·核验·函询", "超时责任清单"]
     pushes = workbook["推送认领"]
-    headers = [cell.value for cell in pushes[1]]
-    assert headers[:4] == ["部门代码", "部门", "推送方向", "推送数"]
+    headers = [cell.value for cell in pushes[3]]
+    assert headers[:3] == ["部门", "推送方向", "推送数"]
     assert "按时认领率" in headers
-    assert pushes["A1"].font.bold
-    assert pushes.freeze_panes == "C2"
-    assert pushes.column_dimensions["B"].width == 28
-    assert pushes.max_row == 5
-    receiving = [cell.value for cell in pushes[5]]
-    assert receiving[:3] == [SUPERVISION, "测试市场监督管理局", "审批→监管"]
+    assert pushes["A3"].font.bold
+    assert pushes.freeze_panes == "B4"
+    assert pushes.column_dimensions["A"].width == 26
+    assert pushes.max_row == 7
+    receiving = [cell.value for cell in pushes[7]]
+    assert receiving[:2] == ["测试市场监督管理局", "审批→监管"]
     assert receiving[headers.index("按时认领率")] == 0.9
-    assert [cell.value for cell in workbook["反馈·核验·函询"][1]][2] == "提出反馈意见"
+    assert [cell.value for cell in workbook["反馈·核验·函询"][3]][1] == "提出反馈意见"
     overdue = workbook["超时责任清单"]
-    assert overdue.max_row == 3
-    assert [cell.value for cell in overdue[2]][:5] == [
-        SUPERVISION,
+    assert overdue.max_row == 5
+    # A snapshot compiled before the particulars were stored: "—", never an error.
+    assert [cell.value for cell in overdue[4]] == [
         "测试市场监督管理局",
         "1 个工作日内认领",
-        "推送",
-        "41",
+        "—",
+        "—",
+        "—",
+        "—",
+        datetime.datetime(2026, 10, 15, 17, 30),
+        "超期自动认领",
+        "推送 #41",
     ]
-    assert overdue["F2"].value == datetime.datetime(2026, 10, 15, 17, 30)
-    assert overdue["H2"].value == 15.5
+    assert [cell.value for cell in overdue[5]][7] == "超期 2 小时"
 
 
 def test_the_excel_download_keeps_to_the_clerks_rows_and_is_audited(report, approval_clerk):
     response = browser(approval_clerk).get(reverse("notifications:report-xlsx", args=["2026-10"]))
     workbook = workbook_of(response)
     for sheet in workbook.worksheets:
-        codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-        assert codes == {APPROVAL}, sheet.title
-    assert workbook["推送认领"].max_row == 3
-    assert workbook["超时责任清单"].max_row == 2
+        names = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+        assert names == {"测试行政审批服务局"}, sheet.title
+        assert "范围：测试行政审批服务局" in sheet["A2"].value
+    assert workbook["推送认领"].max_row == 5
+    assert workbook["超时责任清单"].max_row == 4
     event = AuditEvent.objects.get(action="report.export")
     assert event.object_type == "notifications.monthlyreport"
     assert event.object_id == str(report.pk)
@@ -490,8 +498,8 @@ def test_the_api_returns_the_excel_file_with_format_xlsx(report, supervision_dep
     workbook = workbook_of(response)
     assert 'filename="linzi-report-2026-10-v1.xlsx"' in response["Content-Disposition"]
     assert workbook.sheetnames == ["推送认领", "反馈·核验·函询", "超时责任清单"]
-    codes = {row[0] for row in workbook["推送认领"].iter_rows(min_row=2, values_only=True)}
-    assert codes == {SUPERVISION}
+    names = {row[0] for row in workbook["推送认领"].iter_rows(min_row=4, values_only=True)}
+    assert names == {"测试市场监督管理局"}
     event = AuditEvent.objects.get(action="report.export")
     assert event.actor_label == "api:报表系统"
     assert event.details["version"] == 1
