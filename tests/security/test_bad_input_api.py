@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from approvals.services import licence_decide
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, valid_credit_code, valid_id_number
-from tests.security.conftest import NOW, World
 from tests.security.fuzz import (
     BAD_CODES,
     FUZZ,
@@ -34,6 +33,7 @@ from tests.security.fuzz import (
     is_chinese,
     nul_text,
 )
+from tests.security.world import NOW, World
 
 pytestmark = pytest.mark.django_db
 
