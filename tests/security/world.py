@@ -43,6 +43,7 @@ from tests.factories import (
     ApprovalItemFactory,
     DepartmentFactory,
     StaffFactory,
+    UserFactory,
     valid_credit_code,
 )
 
@@ -50,6 +51,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Tuesday: the feedback window (1 working day) is open and a meeting two days later may be
 # scheduled (at least 1 working day ahead, R15).
 NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
+
+
+# Usernames without digits, so that a page showing one instead of the name is caught by the
+# page-language test (tests/platform/latin_text.py leaves words with digits as values).
+CLERKS = {
+    "A1": ("xzsp_clerk", "王丽华"),
+    "A2": ("xzsp_clerk_yi", "李建国"),
+    "S1": ("scjg_clerk", "张敏"),
+    "S2": ("scjg_clerk_yi", "刘洋"),
+}
 
 
 def pdf(name: str = "evidence.pdf") -> SimpleUploadedFile:
@@ -96,14 +107,18 @@ class World:
 
 
 def build_world() -> World:
-    a1 = ApprovalDepartmentFactory(code="xzsp-a1", name="甲行政审批服务局")
-    a2 = ApprovalDepartmentFactory(code="xzsp-a2", name="乙行政审批服务局")
-    s1 = DepartmentFactory(code="scjg-s1", name="甲市场监督管理局")
-    s2 = DepartmentFactory(code="scjg-s2", name="乙市场监督管理局")
+    a1 = ApprovalDepartmentFactory(code="xzsp-jia", name="甲行政审批服务局")
+    a2 = ApprovalDepartmentFactory(code="xzsp-yi", name="乙行政审批服务局")
+    s1 = DepartmentFactory(code="scjg-jia", name="甲市场监督管理局")
+    s2 = DepartmentFactory(code="scjg-yi", name="乙市场监督管理局")
     departments = {"A1": a1, "A2": a2, "S1": s1, "S2": s2}
     users = {
-        who: StaffFactory(department=department, role=StaffRole.CLERK).user
-        for who, department in departments.items()
+        who: StaffFactory(
+            user=UserFactory(username=username, first_name=name),
+            department=departments[who],
+            role=StaffRole.CLERK,
+        ).user
+        for who, (username, name) in CLERKS.items()
     }
     world = World(departments=departments, users=users)
     a1_actor = actor_for_user(users["A1"])
