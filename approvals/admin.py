@@ -42,8 +42,8 @@ class ItemSampleTextInline(admin.TabularInline):
 @admin.register(ApprovalItem)
 class ApprovalItemAdmin(admin.ModelAdmin):
     list_display = [
-        "code",
         "name",
+        "official_code",
         "integrated_licence",
         "notification_commitment",
         "credit_mode",
@@ -59,7 +59,7 @@ class ApprovalItemAdmin(admin.ModelAdmin):
         "important_category",
         "supervision_departments",
     ]
-    search_fields = ["code", "name", "legal_basis"]
+    search_fields = ["name", "official_code", "code", "legal_basis"]
     filter_horizontal = ["supervision_departments"]
     inlines = [ItemSampleTextInline]
     readonly_fields = ["updated_at"]

@@ -25,11 +25,29 @@ class ImportantCategory(models.TextChoices):
     PUBLIC_INTEREST = "public_interest", _("Major public interest")
 
 
+def item_display_name(name: str, official_code: str = "") -> str:
+    if not official_code:
+        return name
+    return _("%(name)s (code %(code)s)") % {"name": name, "code": official_code}
+
+
 class ApprovalItem(models.Model):
     """A transferred item (划转事项) of the catalog, disclosed publicly (Art. 5(6), R19)."""
 
-    code = models.SlugField(_("item code"), max_length=40, unique=True)
+    # The platform's own key (URLs, API, payloads): never shown on the pages.
+    code = models.SlugField(
+        _("internal key"),
+        max_length=40,
+        unique=True,
+        help_text=_("Used in addresses and by the API; people read the name and official code."),
+    )
     name = models.CharField(_("item name"), max_length=200)
+    official_code = models.CharField(
+        _("official item code"),
+        max_length=60,
+        blank=True,
+        help_text=_("The item's code in the national catalogue of government services, if any."),
+    )
     legal_basis = models.TextField(_("legal basis"))
     conditions = models.TextField(_("conditions"))
     quantity_limits = models.TextField(_("quantity limits"), blank=True)
@@ -72,6 +90,11 @@ class ApprovalItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+    @property
+    def display_name(self) -> str:
+        """The name people read: the official code follows it where the item has one."""
+        return item_display_name(self.name, self.official_code)
 
     @property
     def needs_commitment(self) -> bool:

@@ -71,8 +71,7 @@ class PublicLicence:
     """Everything the public page may show of a licence, and nothing more."""
 
     licence_no: str
-    item_code: str
-    item_name: str
+    item_name: str  # with the official code where the item has one, never the slug
     holder_name: str
     holder_is_individual: bool
     issuing_department: str
@@ -130,8 +129,7 @@ def licence_public(licence: Licence, *, today: datetime.date | None = None) -> P
     individual = counterparty.kind == CounterpartyKind.INDIVIDUAL or bool(counterparty.id_number)
     return PublicLicence(
         licence_no=licence.licence_no,
-        item_code=licence.item.code,
-        item_name=licence.item.name,
+        item_name=licence.item.display_name,
         holder_name=mask_name(counterparty.name) if individual else counterparty.name,
         holder_is_individual=individual,
         issuing_department=licence.department.name,

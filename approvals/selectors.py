@@ -33,7 +33,10 @@ def items_public(*, search: str = "") -> QuerySet[ApprovalItem]:
     )
     for term in (search or "")[:SEARCH_MAX_LENGTH].split():
         items = items.filter(
-            Q(code__icontains=term) | Q(name__icontains=term) | Q(legal_basis__icontains=term)
+            Q(official_code__icontains=term)
+            | Q(code__icontains=term)
+            | Q(name__icontains=term)
+            | Q(legal_basis__icontains=term)
         )
     return items
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ApprovalItem, ImportantCategory
+from linzi_platform.forms import HelpfulFormMixin
 from linzi_platform.ids import parse_id
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
@@ -77,7 +78,7 @@ def _own_files(actor: Actor) -> QuerySet[ImportantFile]:
 # Inquiry letters ---------------------------------------------------------------------------
 
 
-class InquiryForm(ServiceErrorsMixin, forms.Form):
+class InquiryForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     receiver = DepartmentChoiceField(label=_("To department"), queryset=Department.objects.none())
     subject = forms.CharField(label=_("Subject"), max_length=200)
     question = forms.CharField(label=_("Question"), max_length=10000, widget=TEXTAREA)
@@ -94,14 +95,14 @@ class InquiryForm(ServiceErrorsMixin, forms.Form):
         self.fields["receiver"].queryset = selectors.departments_to_choose(actor=actor)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(HelpfulFormMixin, forms.Form):
     text = forms.CharField(label=_("Reply"), max_length=10000, widget=TEXTAREA)
 
 
 # Joint meetings -----------------------------------------------------------------------------
 
 
-class MeetingForm(ServiceErrorsMixin, forms.Form):
+class MeetingForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)
     agenda = forms.CharField(label=_("Agenda"), max_length=10000, widget=TEXTAREA, required=False)
     location = forms.CharField(label=_("Location"), max_length=200)
@@ -121,13 +122,13 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
         self.fields["important_file"].queryset = _own_files(actor)
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(HelpfulFormMixin, forms.Form):
     opinion = forms.CharField(
         label=_("Your department's opinion"), max_length=10000, widget=TEXTAREA
     )
 
 
-class MinutesForm(ServiceErrorsMixin, forms.Form):
+class MinutesForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"), max_length=50000, widget=forms.Textarea(attrs={"rows": 8})
     )
@@ -139,10 +140,10 @@ class MinutesForm(ServiceErrorsMixin, forms.Form):
 
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ApprovalItem) -> str:
-        return f"{obj.code} · {obj.name}"
+        return obj.display_name
 
 
-class InspectionForm(ServiceErrorsMixin, forms.Form):
+class InspectionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     title = forms.CharField(label=_("Subject"), max_length=200)
     location = forms.CharField(label=_("Location"), max_length=200)
@@ -176,14 +177,14 @@ class InspectionForm(ServiceErrorsMixin, forms.Form):
         self.fields["important_file"].queryset = _own_files(actor)
 
 
-class ReportForm(ServiceErrorsMixin, forms.Form):
+class ReportForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     findings = forms.CharField(
         label=_("Findings"), max_length=50000, widget=forms.Textarea(attrs={"rows": 10})
     )
     conclusion = forms.CharField(label=_("Conclusion"), max_length=10000, widget=TEXTAREA)
 
 
-class SignOffForm(ServiceErrorsMixin, forms.Form):
+class SignOffForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Your department's answer"),
         choices=[("sign", _("Sign off the report")), ("dissent", _("Record dissent"))],
@@ -208,7 +209,7 @@ class SignOffForm(ServiceErrorsMixin, forms.Form):
 # Important-matter files ------------------------------------------------------------------------
 
 
-class ImportantFileForm(ServiceErrorsMixin, forms.Form):
+class ImportantFileForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     item = ItemChoiceField(
         label=_("Important item"),
         queryset=ApprovalItem.objects.filter(active=True)
@@ -221,7 +222,7 @@ class ImportantFileForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class ConsultationForm(ServiceErrorsMixin, forms.Form):
+class ConsultationForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     department = DepartmentChoiceField(
         label=_("Supervision department"), queryset=Department.objects.none(), required=False
     )
@@ -236,13 +237,13 @@ class ConsultationForm(ServiceErrorsMixin, forms.Form):
         self.fields["department"].queryset = Department.objects.filter(pk__in=ids).order_by("code")
 
 
-class StakeholderOpinionForm(ServiceErrorsMixin, forms.Form):
+class StakeholderOpinionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     stakeholder = forms.CharField(label=_("Stakeholder"), max_length=200)
     summary = forms.CharField(label=_("Summary of the opinion"), max_length=10000, widget=TEXTAREA)
     document = forms.FileField(label=_("Document (optional)"), required=False)
 
 
-class HearingForm(ServiceErrorsMixin, forms.Form):
+class HearingForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
     participants = forms.CharField(
         label=_("Participants"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
@@ -253,7 +254,7 @@ class HearingForm(ServiceErrorsMixin, forms.Form):
     document = forms.FileField(label=_("Minutes document (optional)"), required=False)
 
 
-class NoHearingForm(ServiceErrorsMixin, forms.Form):
+class NoHearingForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why no hearing was needed"), max_length=10000, widget=TEXTAREA
     )

@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import CreditMode, Licence
+from linzi_platform.forms import HelpfulFormMixin
 from organizations.scoping import Actor
 
 from . import selectors
@@ -33,7 +34,7 @@ class ServiceErrorsMixin:
                 self.add_error(target, message)  # type: ignore[attr-defined]
 
 
-class CatalogEntryForm(ServiceErrorsMixin, forms.Form):
+class CatalogEntryForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     mode = forms.ChoiceField(
         label=_("Credit-approval mode"),
         choices=[
@@ -90,7 +91,7 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
-class VerificationResultForm(ServiceErrorsMixin, forms.Form):
+class VerificationResultForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("Result of the verification"),
         choices=[("met", _("The commitment is met")), ("not_met", _("The commitment is not met"))],
@@ -127,7 +128,7 @@ class VerificationResultForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class RectificationResultForm(ServiceErrorsMixin, forms.Form):
+class RectificationResultForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     result = forms.ChoiceField(
         label=_("Result of the rectification"),
         choices=[
@@ -147,7 +148,7 @@ class RectificationResultForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class RevocationDecisionForm(ServiceErrorsMixin, forms.Form):
+class RevocationDecisionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("revoke", _("Revoke the licence")), ("dismiss", _("Dismiss"))],
@@ -196,7 +197,7 @@ class BreachLicenceField(forms.ModelChoiceField):
         return f"{obj.licence_no} · {obj.counterparty.name} · {obj.item.name}"
 
 
-class BreachReportForm(ServiceErrorsMixin, forms.Form):
+class BreachReportForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     licence = BreachLicenceField(
         label=_("Licence"),
         queryset=Licence.objects.none(),

@@ -38,7 +38,8 @@ def catalog_entries(*, search: str = "") -> QuerySet[CreditCatalogEntry]:
     entries = CreditCatalogEntry.objects.select_related("item").order_by("item__code")
     for term in (search or "")[:SEARCH_MAX_LENGTH].split():
         entries = entries.filter(
-            Q(item__code__icontains=term)
+            Q(item__official_code__icontains=term)
+            | Q(item__code__icontains=term)
             | Q(item__name__icontains=term)
             | Q(conditions__icontains=term)
         )

@@ -33,8 +33,29 @@ class HelpfulFormMixin:
     error_css_class = "has-error"
     FIELDSETS: Iterable[tuple[Any, ...]] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.use_plain_empty_choices()
+
+    def use_plain_empty_choices(self) -> None:
+        """ "请选择" instead of Django's "---------" in every select; run again by a form that
+        adds a field after ``__init__``."""
+        for form_field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(form_field, forms.ChoiceField) and not isinstance(
+                form_field, forms.ModelChoiceField
+            ):
+                form_field.choices = [
+                    ("", _("Please choose"))
+                    if value == "" and text == "---------"
+                    else (value, text)
+                    for value, text in form_field.choices
+                ]
+            if isinstance(form_field, forms.ModelChoiceField) and form_field.empty_label:
+                form_field.empty_label = _("Please choose")
+
     def use_plain_messages(self) -> None:
         """Call at the end of ``__init__``, once every field is in place."""
+        self.use_plain_empty_choices()
         for bound_field_name, form_field in self.fields.items():  # type: ignore[attr-defined]
             label = str(form_field.label or bound_field_name)
             choosing = isinstance(form_field, forms.ChoiceField | forms.FileField)
@@ -55,17 +76,6 @@ class HelpfulFormMixin:
                 form_field.error_messages["invalid"] = _(
                     "%(label)s is not a valid date; write it as 2026-11-24."
                 ) % {"label": label}
-            if isinstance(form_field, forms.ChoiceField) and not isinstance(
-                form_field, forms.ModelChoiceField
-            ):
-                form_field.choices = [
-                    ("", _("Please choose"))
-                    if value == "" and text == "---------"
-                    else (value, text)
-                    for value, text in form_field.choices
-                ]
-            if isinstance(form_field, forms.ModelChoiceField) and form_field.empty_label:
-                form_field.empty_label = _("Please choose")
 
     def fieldsets(self) -> list[Fieldset]:
         placed: set[str] = set()

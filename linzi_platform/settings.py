@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "linzi_platform.apps.AxesConfig",  # django-axes, named in Chinese
     "organizations",
     "workdays",
     "audit",

@@ -113,7 +113,8 @@ def as_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
 
 
-def _local_time(value: str) -> str:
+def local_time_text(value: str) -> str:
+    """An ISO 8601 time as sent, as the local "2026-12-01 21:18"; other text as it is."""
     try:
         moment = parse_datetime(value)
     except ValueError:
@@ -160,7 +161,7 @@ def _read(value: Any, shape: Shape, where: str, others: list[tuple[str, str]]) -
     if shape.type == LIST:
         return [as_text(item) for item in value]
     if shape.type == DATETIME and isinstance(value, str):
-        return _local_time(value)
+        return local_time_text(value)
     return _as_sent(value)
 
 

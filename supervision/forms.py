@@ -244,7 +244,7 @@ class SupervisionActionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
         }
 
 
-class ListingAddForm(ServiceErrorsMixin, forms.Form):
+class ListingAddForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     code = forms.CharField(
         label=_("Credit code or ID number"),
         max_length=18,
@@ -285,11 +285,11 @@ class ListingAddForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class ReasonForm(ServiceErrorsMixin, forms.Form):
+class ReasonForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
-class LetterForm(ServiceErrorsMixin, forms.Form):
+class LetterForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     licence = LicenceChoiceField(label=_("Licence"), queryset=Licence.objects.none())
     action = forms.ChoiceField(
         label=_("Requested action"), choices=[("", "---------"), *LetterAction.choices]
@@ -328,7 +328,7 @@ class LetterForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class LetterDecisionForm(ServiceErrorsMixin, forms.Form):
+class LetterDecisionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
     )
@@ -351,7 +351,7 @@ def active_supervision_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=DepartmentKind.SUPERVISION, active=True).order_by("code")
 
 
-class CaseOpenForm(ServiceErrorsMixin, forms.Form):
+class CaseOpenForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     supervision_department = forms.ModelChoiceField(
         label=_("Supervision department"), queryset=Department.objects.none()
     )
@@ -393,7 +393,7 @@ class CaseOpenForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class CaseOpinionForm(ServiceErrorsMixin, forms.Form):
+class CaseOpinionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     opinion = forms.CharField(
         label=_("Legal review opinion"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
     )
@@ -415,7 +415,7 @@ class CaseOpinionForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class CaseVerifyForm(ServiceErrorsMixin, forms.Form):
+class CaseVerifyForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         label=_("Verification of the rectification"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -423,7 +423,7 @@ class CaseVerifyForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class CaseCloseForm(ServiceErrorsMixin, forms.Form):
+class CaseCloseForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         label=_("How the case was handled"),
         widget=forms.Textarea(attrs={"rows": 3}),

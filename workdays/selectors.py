@@ -68,12 +68,11 @@ def calendar_warning_text(year: int) -> str:
     if not days:
         return gettext(
             "The public holidays of %(year)s have not been loaded: working days in %(year)s "
-            "are counted Monday to Friday for now. Import the State Council holiday notice "
-            "(manage.py import_workdays)."
+            "are counted Monday to Friday for now. Import the State Council holiday notice."
         ) % {"year": year}
     return gettext(
         "The State Council holiday notice for %(year)s has not been loaded. These days off "
         "are provisional, worked out from the national holiday regulations: %(days)s. "
         "Adjusted working days are unknown; every other Monday to Friday counts as a working "
-        "day for now. Import the notice (manage.py import_workdays)."
+        "day for now. Import the notice."
     ) % {"year": year, "days": days}

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from notifications.snapshots import as_text
+from notifications.snapshots import as_text, local_time_text
 
 register = template.Library()
 
@@ -27,3 +27,12 @@ def snapshot_url(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def local_time(value: Any) -> str:
+    """A time a snapshot holds as ISO 8601 text, in local time ("2026-12-01 21:18"): for the
+    values inside a key the kind declares only as a dict (the commitment)."""
+    if not isinstance(value, str) or not value:
+        return as_text(value)
+    return local_time_text(value)

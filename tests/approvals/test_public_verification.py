@@ -191,9 +191,9 @@ def test_the_page_shows_the_item_dates_and_the_issuing_and_supervising_departmen
 
     page = verify(client, licence.supervision_code).content.decode()
 
+    assert "food-public" not in page  # the platform's slug; people read the name
     for text in (
         "食品经营许可",
-        "food-public",
         licence.licence_no,
         licence.counterparty.name,
         "测试行政审批服务局",

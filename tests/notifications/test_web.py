@@ -136,10 +136,12 @@ def test_bulk_claim_of_selected_rows(sent, receiver_clerk):
 def test_the_sender_sees_in_its_outbox_who_claimed_what_and_when(
     sent, receiver_clerk, approval_clerk
 ):
+    receiver_clerk.first_name = "张敏"
+    receiver_clerk.save(update_fields=["first_name"])
     push = Push.objects.filter(receiver=receiver_clerk.membership.department).first()
     logged_in(receiver_clerk).post(reverse("notifications:claim", args=[push.pk]))
     text = logged_in(approval_clerk).get(reverse("notifications:outbox")).content.decode()
-    assert receiver_clerk.username in text
+    assert "张敏" in text and receiver_clerk.username not in text  # a name, not a username
     assert "11-24 10:00" in text
     assert "已认领" in text
 

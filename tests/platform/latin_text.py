@@ -69,7 +69,20 @@ def latin_words(html: str) -> set[str]:
             continue
         if token.startswith(("http:", "https:", "/")) or "." in token:
             continue  # an address or a file name
-        if len(token) < 2 or token in ALLOWED_WORDS:
-            continue
-        found.add(token)
+        # "JPG/PNG": alternatives, each read on its own.
+        for word in token.split("/"):
+            if len(word) >= 2 and word not in ALLOWED_WORDS:
+                found.add(word)
     return found
+
+
+# Values a machine writes but a person should not read: Django's empty choice and ISO 8601
+# timestamps (a local "2026-12-01 21:18" is what people read).
+RAW_VALUES = re.compile(
+    r"-{5,}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def raw_values(html: str) -> set[str]:
+    """Empty-choice dashes and ISO timestamps a person would read on the page."""
+    return set(RAW_VALUES.findall(visible_text(html)))

@@ -28,7 +28,6 @@ from approvals.services import licence_decide
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, StaffFactory, valid_credit_code, valid_id_number
-from tests.security.conftest import NOW, World, pdf
 from tests.security.fuzz import (
     FUZZ,
     bad_choice,
@@ -47,6 +46,8 @@ from tests.security.fuzz import (
 from tests.security.fuzz import (
     field as spec,
 )
+from tests.security.routes import all_routes
+from tests.security.world import NOW, World, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -750,8 +751,6 @@ ODD_VALUES = st.one_of(
 def test_pages_never_fail_on_odd_query_strings(world: World) -> None:
     """Every page without an id in its path, with garbage in the query string its views read
     (cursors, filters, pre-filled ids such as ?licence=² — a 500 before linzi_platform/ids.py)."""
-    from tests.security.test_isolation import all_routes
-
     urls = [
         reverse(route.name)
         for route in all_routes()

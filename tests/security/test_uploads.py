@@ -27,8 +27,8 @@ from organizations.scoping import actor_for_user
 from supervision.models import Evidence
 from supervision.services import case_open
 from tests.factories import StaffFactory, valid_credit_code
-from tests.security.conftest import NOW, World
 from tests.security.fuzz import changed, fingerprint, is_chinese
+from tests.security.world import NOW, World
 from workdays.admin import NOTICE_MAX_BYTES
 
 pytestmark = pytest.mark.django_db
