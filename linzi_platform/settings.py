@@ -323,3 +323,16 @@ LOGGING = {
 
 # Demo and test helpers.
 PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")
+
+# The terms the open-data files (/open-data/) are published under: one statement, shown on
+# the open-data page beside every download.
+OPEN_DATA_LICENCE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "terms": _(
+        "Open data under the Creative Commons Attribution 4.0 International licence "
+        "(CC BY 4.0): free to copy, use, adapt and republish, commercial use included, "
+        "provided the source is credited as the Linzi District Administrative Approval "
+        "Service Bureau."
+    ),
+}
