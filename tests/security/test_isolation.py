@@ -245,6 +245,7 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     "public:verify-search": "public licence verification",
     "public:verify": "public licence verification",
     "public:verify-qr": "public licence verification",
+    "public:open-data": "open data: the page describing the files",
     "public:open-data-items-json": "open data: the public catalog",
     "public:open-data-items-csv": "open data: the public catalog",
     "public:open-data-licences-csv": "open data: licence register disclosure",
