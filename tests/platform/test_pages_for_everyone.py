@@ -48,9 +48,7 @@ def test_the_public_header_offers_the_catalog_verification_open_data_and_login()
     html = Client().get(reverse("catalog:list")).content.decode()
     menu = _menu(html)
     assert menu.lstrip().startswith("<summary>菜单</summary>")
-    links = dict(
-        (text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu)
-    )
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu))
     assert links == {
         "事项目录": reverse("catalog:list"),
         "许可核验": reverse("public:verify-search"),
