@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import public
 from .opendata import ITEMS_CSV, ITEMS_JSON, LICENCES_CSV
+from .opendata_page import open_data_index
 
 app_name = "public"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("verify/", public.verify_search, name="verify-search"),
     path("verify/<slug:code>/", public.verify, name="verify"),
     path("verify/<slug:code>/qr.svg", public.verify_qr, name="verify-qr"),
+    path("open-data/", open_data_index, name="open-data"),
     path(
         "open-data/items.json",
         public.open_data,

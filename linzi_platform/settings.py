@@ -328,3 +328,16 @@ PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")
 # ("临审管通〔2026〕10号") and issuing authority (empty: the approval department's name).
 REPORT_DOCUMENT_PREFIX = os.environ.get("REPORT_DOCUMENT_PREFIX", "临审管通")
 REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "")
+
+# The terms the open-data files (/open-data/) are published under: one statement, shown on
+# the open-data page beside every download.
+OPEN_DATA_LICENCE = {
+    "name": "CC BY 4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "terms": _(
+        "Open data under the Creative Commons Attribution 4.0 International licence "
+        "(CC BY 4.0): free to copy, use, adapt and republish, commercial use included, "
+        "provided the source is credited as the Linzi District Administrative Approval "
+        "Service Bureau."
+    ),
+}

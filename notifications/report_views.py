@@ -23,7 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from organizations.scoping import Actor, actor_for_user
 
 from .models import MonthlyReport
-from .report_charts import on_time_bar_chart, on_time_trend_chart, percent_text
+from .report_charts import (
+    on_time_bar_chart,
+    on_time_bars_phone,
+    on_time_trend_chart,
+    percent_text,
+)
 from .report_document import (
     MISSING,
     late_text,
@@ -234,6 +239,7 @@ def _report_context(request: HttpRequest, month_text: str) -> dict[str, Any]:
         (row.get("department_name") or row["department"], row.get("on_time_rate"))
         for row in _receiver_rows(data["pushes"])
     ]
+    trend = report_trend(report=report, data=data, actor=actor)
     if everyone:
         trend_title = _("On-time claim rate of the platform, last 12 months")
     else:
@@ -249,9 +255,9 @@ def _report_context(request: HttpRequest, month_text: str) -> dict[str, Any]:
         "departments": data["departments"],
         "accountability": _accountability_rows(data["accountability"]),
         "bar_chart": on_time_bar_chart(bars, title=_("On-time claim rate by department")),
-        "trend_chart": on_time_trend_chart(
-            report_trend(report=report, data=data, actor=actor), title=trend_title
-        ),
+        "trend_chart": on_time_trend_chart(trend, title=trend_title),
+        "chart_bars": bars,
+        "trend_points": trend,
         "trend_title": trend_title,
         "version_query": f"?version={report.version}",
         "scope": report_scope(data, sees_all=everyone),
@@ -295,7 +301,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, month: str) -> HttpResponse:
-    return render(request, "notifications/report_detail.html", _report_context(request, month))
+    context = _report_context(request, month)
+    # The same figures laid out for a phone; the page shows one layout or the other by its
+    # width (site.css). The print page has no phone layout.
+    context["bar_chart_phone"] = on_time_bars_phone(
+        context["chart_bars"], title=_("On-time claim rate by department")
+    )
+    context["trend_chart_phone"] = on_time_bars_phone(
+        context["trend_points"], title=context["trend_title"]
+    )
+    return render(request, "notifications/report_detail.html", context)
 
 
 @login_required

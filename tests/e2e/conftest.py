@@ -141,12 +141,19 @@ def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    # Logged in: the header names the user and offers to log out (a button in a form).
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    # Logged in: the header names the user and offers to log out (a button in a form; on a
+    # phone it sits in the collapsed 菜单, so it is there but not visible).
+    expect(page.get_by_role("button", name="退出登录", include_hidden=True)).to_be_attached()
 
 
 def nav_to(page: Any, label: str) -> None:
-    """Follow a link of the header's main navigation (主导航), as a person would."""
+    """Follow a link of the header's main navigation (主导航), as a person would: on a phone
+    by opening the 菜单 first."""
+    menu = page.locator("details.site-menu")
+    if page.locator("details.site-menu > summary").is_visible() and not menu.evaluate(
+        "menu => menu.open"
+    ):
+        page.locator("details.site-menu > summary").click()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name=label).click()
 
 

@@ -16,8 +16,21 @@ from playwright.sync_api import expect
 from approvals.models import Licence
 from notifications.models import Push, PushState
 from notifications.reports import monthly_report_compile
+from organizations.models import StaffRole
 from tests.e2e.conftest import PHONE, log_in, no_horizontal_scroll
 from tests.e2e.scenario import SUPERVISION_NAME, World, at, licence_record, world_build
+from tests.factories import StaffFactory
+from tests.security.routes import (
+    ANONYMOUS_ALLOWED,
+    SCOPED,
+    SHARED,
+    all_routes,
+    url_for,
+    variants,
+)
+from tests.security.world import NOW as SECURITY_NOW
+from tests.security.world import World as SecurityWorld
+from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,81 +137,116 @@ def test_the_public_verification_page_shows_the_status_on_a_phone(
     screenshot(page, "verify")
 
 
-def _push_detail(pw: PhoneWorld) -> str:
-    return f"/pushes/{pw.push.pk}/"
+# --------------------------------------------------------------------------- every page
 
-
-def _licence_detail(pw: PhoneWorld) -> str:
-    return f"/licences/{pw.pending.pk}/"
-
-
-def _verify(pw: PhoneWorld) -> str:
-    return f"/verify/{pw.pending.supervision_code}/"
-
-
-# The pages each kind of visitor walks through, with the heading each shows (None: any).
-PAGES: dict[str, list[tuple[str | Callable[[PhoneWorld], str], str | None]]] = {
-    "supervision": [
-        ("/dashboard/", "工作台"),
-        ("/pushes/inbox/", "收件箱：待认领推送"),
-        (_push_detail, f"食品经营许可 · {LONG_NAME}"),
-        ("/pushes/reports/2026-10/", "2026-10 审管信息推送认领情况通报"),
-        ("/pushes/notices/", None),
-        (_licence_detail, None),
-        ("/supervision/actions/", None),
-        ("/supervision/actions/new/", None),
-        ("/supervision/letters/", None),
-        ("/supervision/letters/new/", None),
-        ("/credit/catalog/", None),
-        ("/coordination/", None),
-        ("/coordination/inquiries/", None),
-        ("/coordination/inquiries/new/", None),
-    ],
-    "approval": [
-        ("/dashboard/", "工作台"),
-        ("/pushes/outbox/", "发件箱：已推送信息"),
-        (_push_detail, f"食品经营许可 · {LONG_NAME}"),
-        ("/licences/new/", "录入审批决定"),
-        ("/licences/new/e2e-commitment/", "录入审批决定：公共场所卫生许可"),
-        ("/licences/", None),
-        (_licence_detail, None),
-        ("/pushes/reports/", "审管信息推送认领情况月度通报"),
-        ("/pushes/reports/2026-10/", "2026-10 审管信息推送认领情况通报"),
-        ("/supervision/restricted/", None),
-        ("/credit/verifications/", None),
-        ("/coordination/meetings/", None),
-        ("/coordination/meetings/new/", None),
-        ("/coordination/inspections/new/", None),
-    ],
-    "public": [
-        ("/accounts/login/", "登录"),
-        (_verify, "许可核验"),
-        ("/verify/", None),
-        ("/catalog/", None),
-        ("/catalog/e2e-commitment/", None),
-    ],
+# The roles that walk through the staff pages: (department of the security world, role).
+ROLES: dict[str, tuple[str, StaffRole]] = {
+    "approval_clerk": ("A1", StaffRole.CLERK),
+    "approval_head": ("A1", StaffRole.HEAD),
+    "supervision_clerk": ("S1", StaffRole.CLERK),
+    "supervision_head": ("S1", StaffRole.HEAD),
+    "platform_admin": ("A1", StaffRole.PLATFORM_ADMIN),
 }
 
 
-@pytest.mark.parametrize("who", list(PAGES))
-def test_pages_have_no_horizontal_scrolling_on_a_phone(
+def _page_urls(world: SecurityWorld, *, anonymous: bool) -> list[str]:
+    """Every web page of the URL resolver (not the API, not Django's admin), its arguments
+    filled with the security world's records: a new page is covered without editing this.
+    Anonymous visitors get the pages they may reach."""
+    urls = []
+    for route in all_routes():
+        if route.is_api or route.is_admin or route.name in ("schema", "api-docs"):
+            continue
+        if anonymous and route.name not in ANONYMOUS_ALLOWED:
+            continue
+        if route.name in SCOPED:
+            mapping = variants(SCOPED[route.name])[0]
+        elif route.name in SHARED:
+            mapping = SHARED[route.name][0]
+        elif route.kwargs:
+            raise AssertionError(f"{route.name} takes arguments nobody classified")
+        else:
+            mapping = {}
+        unnamed = route.name == route.route
+        urls.append("/" + route.route if unnamed else url_for(world, route.name, mapping))
+    return urls
+
+
+@pytest.fixture
+def every_page_world() -> Iterator[SecurityWorld]:
+    """The security tests' world (two approval and two supervision departments, one record of
+    every kind) with heads, a platform admin and October's report, seen on Tuesday
+    2026-11-24 10:00."""
+    with time_machine.travel(SECURITY_NOW, tick=True):
+        world = build_world()
+        for who, (department, role) in ROLES.items():
+            membership = StaffFactory(department=world.departments[department], role=role)
+            if role == StaffRole.PLATFORM_ADMIN:
+                membership.user.is_staff = membership.user.is_superuser = True
+                membership.user.save()
+            world.users[who] = membership.user
+        monthly_report_compile(month=datetime.date(2026, 10, 1))
+        yield world
+
+
+@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
+def test_every_page_fits_a_phone_for_every_role(
+    every_page_world: SecurityWorld, new_page: Callable[..., Any], who: str
+):
+    """No page scrolls sideways at 375 px (R19 pages for everyone, the staff pages for
+    every role). Downloads, redirects, POST-only URLs and bodiless answers are not pages and
+    are skipped."""
+    page = new_page(**PHONE)
+    if who != "anonymous":
+        log_in(page, every_page_world.users[who].username)
+    too_wide, broken, seen = [], [], 0
+    for url in _page_urls(every_page_world, anonymous=who == "anonymous"):
+        head = page.request.get(url, max_redirects=0)
+        content_type = head.headers.get("content-type", "")
+        is_page = content_type.startswith("text/html") and b"<html" in head.body()
+        if head.status in (301, 302, 303, 405) or not is_page:
+            continue
+        if head.status >= 500:
+            broken.append(f"{url}: {head.status}")
+            continue
+        page.goto(url)
+        seen += 1
+        if not no_horizontal_scroll(page):
+            width = page.evaluate("document.documentElement.scrollWidth")
+            too_wide.append(f"{url}: {width} px")
+    assert seen >= (5 if who == "anonymous" else 40), seen
+    assert not broken, f"{who}: pages that failed: {broken}"
+    assert not too_wide, f"{who}: wider than the 375-px screen: {too_wide}"
+
+
+@pytest.mark.parametrize("who", ["staff", "anonymous"])
+def test_the_menu_opens_from_the_keyboard_on_a_phone(
     phone_world: PhoneWorld, new_page: Callable[..., Any], screenshot: Any, who: str
 ):
     page = new_page(**PHONE)
-    if who != "public":
-        log_in(page, getattr(phone_world.world, f"{who}_clerk").username)
-    too_wide = []
-    for path, heading in PAGES[who]:
-        url = path(phone_world) if callable(path) else path
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        title = page.get_by_role("heading", level=1)
-        if heading is None:
-            expect(title).to_be_visible()
-        else:
-            expect(title).to_have_text(heading)
-        screenshot(page, url.strip("/").replace("/", "-"))
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        if not no_horizontal_scroll(page):
-            too_wide.append(f"{url}: {scroll_width} px")
-    assert not too_wide, f"wider than the 375-px screen: {too_wide}"
+    if who == "staff":
+        log_in(page, phone_world.world.approval_clerk.username)
+    page.goto("/catalog/")
+    navigation = page.get_by_role("navigation", name="主导航")
+    catalog = navigation.get_by_role("link", name="事项目录")
+    expect(catalog).to_be_hidden()
+    screenshot(page, "menu-closed", full_page=False)
+    menu = page.locator("details.site-menu > summary")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if menu.evaluate("summary => summary === document.activeElement"):
+            break
+    expect(menu).to_be_focused()
+    expect(menu).to_have_text("菜单")
+    page.keyboard.press("Enter")
+    expect(catalog).to_be_visible()
+    expect(catalog).to_be_in_viewport()
+    if who == "staff":
+        expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    else:
+        expect(navigation.get_by_role("link", name="许可核验")).to_be_visible()
+        expect(navigation.get_by_role("link", name="开放数据")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    screenshot(page, "menu-open", full_page=False)
+    page.keyboard.press("Enter")
+    expect(catalog).to_be_hidden()

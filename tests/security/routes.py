@@ -231,6 +231,7 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     "public:verify-search": "public licence verification",
     "public:verify": "public licence verification",
     "public:verify-qr": "public licence verification",
+    "public:open-data": "open data: what each file holds, its licence and update time",
     "public:open-data-items-json": "open data: the public catalog",
     "public:open-data-items-csv": "open data: the public catalog",
     "public:open-data-licences-csv": "open data: licence register disclosure",
