@@ -92,7 +92,7 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         expect(fresh_row).to_contain_text(APPROVAL_NAME)
         expect(fresh_row).to_contain_text("2026-11-25 17:30")  # the stored claim deadline
         expect(forgotten_row.locator(".badge")).to_have_text("待认领")
-        expect(inspector.locator(".count.pending strong")).to_have_text("2")
+        expect(inspector.locator("a.chip[href$='state=pending'] strong")).to_have_text("2")
         screenshot(inspector, "inbox-two-pending")
 
         fresh_row.get_by_role("link", name=f"公共场所卫生许可 · {COUNTERPARTY}").click()
@@ -145,7 +145,7 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         expect(forgotten_row).to_contain_text("system 11-25 17:30")  # claimed at the deadline
         expect(fresh_row.locator(".badge")).to_have_text("已认领")
         expect(inspector.locator(".count.overdue strong")).to_have_text("1")
-        expect(inspector.locator(".count.pending strong")).to_have_text("0")
+        expect(inspector.locator("a.chip[href$='state=pending'] strong")).to_have_text("0")
         screenshot(inspector, "inbox-after-auto-claim")
         forgotten_row.get_by_role("link").click()
         expect(inspector.locator(".state-auto_claimed")).to_contain_text(

@@ -94,7 +94,7 @@ def test_the_inbox_fits_a_phone_and_its_claim_button_works(
     claim.click()  # the confirm() dialog is accepted
     expect(page.locator(".message.success")).to_have_text("已认领 1 条推送。")
     expect(row.locator(".badge")).to_have_text("已认领")
-    expect(page.locator(".count.pending strong")).to_have_text("0")
+    expect(page.locator("a.chip[href$='state=pending'] strong")).to_have_text("0")
     assert no_horizontal_scroll(page)
     screenshot(page, "inbox-claimed")
     phone_world.push.refresh_from_db()
