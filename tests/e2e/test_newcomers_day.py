@@ -142,14 +142,14 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         assert auto_claim_overdue() == 1
         inspector.goto("/pushes/inbox/")
         expect(forgotten_row.locator(".badge")).to_have_text("超时自动认领")
-        expect(forgotten_row).to_contain_text("system 11-25 17:30")  # claimed at the deadline
+        expect(forgotten_row).to_contain_text("系统自动 11-25 17:30")  # claimed at the deadline
         expect(fresh_row.locator(".badge")).to_have_text("已认领")
-        expect(inspector.locator(".count.overdue strong")).to_have_text("1")
+        expect(inspector.locator("a.chip[href$='state=auto_claimed'] strong")).to_have_text("1")
         expect(inspector.locator("a.chip[href$='state=pending'] strong")).to_have_text("0")
         screenshot(inspector, "inbox-after-auto-claim")
         forgotten_row.get_by_role("link").click()
         expect(inspector.locator(".state-auto_claimed")).to_contain_text(
-            "超时自动认领 · system · 2026-11-25 17:30 · 已超时：超时责任记入接收部门"
+            "超时自动认领 · 系统自动 · 2026-11-25 17:30 · 已超时：超时责任记入接收部门"
         )
         screenshot(inspector, "auto-claimed-detail")
         states = dict(Push.objects.values_list("counterparty_name", "state"))
@@ -170,7 +170,7 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
             inspector.get_by_role("heading", name="2026-11 审管信息推送认领情况通报")
         ).to_be_visible()
         expect(inspector.get_by_role("heading", name="各部门按时认领率")).to_be_visible()
-        chart = inspector.locator("svg.bar-chart")
+        chart = inspector.locator("svg.bar-chart:not(.chart-phone)")
         expect(chart).to_be_visible()
         expect(chart.locator("text").filter(has_text=SUPERVISION_NAME)).to_have_count(1)
         expect(chart).to_contain_text("50.0%")  # one on time, one auto-claimed
