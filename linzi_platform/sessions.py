@@ -9,6 +9,7 @@ forms being filled in so that a login that ran out loses nothing.
 """
 
 import datetime
+import hashlib
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -38,7 +39,17 @@ def session_expiry(request: HttpRequest) -> dict[str, Any]:
         return {}
     expires_at = getattr(session, "expires_at", None) or session.get_expiry_date()
     seconds = int((expires_at - timezone.now()).total_seconds())
-    return {"session_expires_in": max(seconds, 0), "session_age": session.get_session_cookie_age()}
+    return {
+        "session_expires_in": max(seconds, 0),
+        "session_age": session.get_session_cookie_age(),
+        "session_login": login_marker(session.session_key or ""),
+    }
+
+
+def login_marker(session_key: str) -> str:
+    """Tells one login from the next (the key changes at every login) without showing the
+    session key: a draft saved under one login and submitted after it ran out is kept."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:16]
 
 
 @never_cache

@@ -3,6 +3,7 @@ extends it, and static/js/session.js (loaded for signed-in people only) warns an
 draft of the forms being filled in."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -91,3 +92,19 @@ def test_a_session_that_ran_out_sends_the_form_to_the_login_page(supervision_cle
         response = client.post(form_url, {"text": "已填写的内容"})
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={form_url}"
+
+
+def test_each_login_has_its_own_marker_that_does_not_reveal_the_session_key(
+    supervision_clerk,
+):
+    """A draft typed under one login is kept when the next login submits it: the page tells
+    logins apart by a marker of the session key, never the key itself."""
+    markers = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(supervision_clerk)
+        html = client.get(reverse("dashboard")).content.decode()
+        marker = re.search(r'data-session-login="([0-9a-f]+)"', html).group(1)
+        assert client.session.session_key not in html
+        markers.append(marker)
+    assert markers[0] != markers[1]
