@@ -24,6 +24,10 @@ class OpenDataField:
     values: Sequence[tuple[str, str | Promise]] = field(default=())
 
 
+# A true/false column, as the files write it.
+BOOLEAN = (("true", _("Yes")), ("false", _("No")))
+
+
 _ITEM_FIELDS = (
     OpenDataField("code", _("Item code in the catalog"), "SP-SPJY-001"),
     OpenDataField("name", _("Item name"), "食品经营许可"),
@@ -39,13 +43,15 @@ _ITEM_FIELDS = (
     ),
     OpenDataField(
         "integrated_licence",
-        _("Integrated licence (one industry, one licence): true or false"),
+        _("Integrated licence (one industry, one licence)"),
         "false",
+        BOOLEAN,
     ),
     OpenDataField(
         "notification_commitment",
-        _("Notification-commitment system applies: true or false"),
+        _("Notification-commitment system applies"),
         "true",
+        BOOLEAN,
     ),
     OpenDataField(
         "credit_mode",
@@ -53,7 +59,7 @@ _ITEM_FIELDS = (
         "post_verification",
         tuple(CreditMode.choices),
     ),
-    OpenDataField("important", _("Important item: true or false"), "false"),
+    OpenDataField("important", _("Important item"), "false", BOOLEAN),
     OpenDataField(
         "important_category",
         _("Category of an important item, empty when none"),

@@ -14,21 +14,34 @@ ALLOWED_WORDS = frozenset(
 )  # fmt: skip
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 SKIPPED_ELEMENTS = {"script", "style", "template", "noscript"}
+# Not prose: <code> holds machine identifiers and values as a file or system writes them
+# (the open-data page's field names and examples); an element marked with another language
+# (lang="en") is a proper name in that language, e.g. a licence's name "CC BY 4.0".
+VERBATIM_ELEMENTS = {"code"}
 # A token is a run of letters, digits and the joiners of codes, numbers and addresses.
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:/\-]*")
 LETTERS = re.compile(r"[A-Za-z]")
 DIGIT = re.compile(r"[0-9]")
 
 
+VOID_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+}  # fmt: skip
+
+
 class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skipping = 0
+        self._skip_depth = 0  # > 0 inside an element whose text is not read as prose
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED_ELEMENTS:
-            self._skipping += 1
+        if self._skip_depth:
+            self._skip_depth += tag not in VOID_ELEMENTS
+            return
+        if tag in SKIPPED_ELEMENTS or tag in VERBATIM_ELEMENTS or _foreign(attrs):
+            self._skip_depth = int(tag not in VOID_ELEMENTS)
             return
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
@@ -45,12 +58,17 @@ class _VisibleText(HTMLParser):
                 self.parts.append(value or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED_ELEMENTS and self._skipping:
-            self._skipping -= 1
+        if self._skip_depth:
+            self._skip_depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping:
+        if not self._skip_depth:
             self.parts.append(data)
+
+
+def _foreign(attrs: list[tuple[str, str | None]]) -> bool:
+    lang = dict(attrs).get("lang")
+    return bool(lang) and not lang.lower().startswith("zh")
 
 
 def visible_text(html: str) -> str:
