@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 from linzi_platform.uploads import validate_upload
 
 from .models import (
@@ -33,14 +34,14 @@ class ItemSampleTextForm(forms.ModelForm):
         return upload
 
 
-class ItemSampleTextInline(admin.TabularInline):
+class ItemSampleTextInline(PlatformTabularInline):
     model = ItemSampleText
     form = ItemSampleTextForm
     extra = 0
 
 
 @admin.register(ApprovalItem)
-class ApprovalItemAdmin(admin.ModelAdmin):
+class ApprovalItemAdmin(PlatformModelAdmin):
     list_display = [
         "name",
         "official_code",
@@ -66,7 +67,7 @@ class ApprovalItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counterparty)
-class CounterpartyAdmin(admin.ModelAdmin):
+class CounterpartyAdmin(PlatformModelAdmin):
     list_display = ["name", "kind", "credit_code", "id_number", "contact_name", "contact_phone"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code", "id_number", "contact_name"]
@@ -93,7 +94,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class LicenceStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LicenceStatusChangeInline(ReadOnlyAdminMixin, PlatformTabularInline):
     model = LicenceStatusChange
     extra = 0
     can_delete = False
@@ -102,7 +103,7 @@ class LicenceStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LicenceAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
     list_display = [
         "licence_no",
         "item",
@@ -130,7 +131,7 @@ class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceStatusChange)
-class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
     list_display = ["licence", "from_status", "to_status", "changed_by_label", "changed_at"]
     list_filter = ["to_status"]
     list_select_related = ["licence__item"]
@@ -139,7 +140,7 @@ class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ItemSampleText)
-class ItemSampleTextAdmin(admin.ModelAdmin):
+class ItemSampleTextAdmin(PlatformModelAdmin):
     form = ItemSampleTextForm
     list_display = ["title", "item", "file"]
     list_select_related = ["item"]

@@ -3,10 +3,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from linzi_platform.admin import PlatformModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PlatformModelAdmin):
     """Read-only: the trail is written by services only and never changed."""
 
     list_display = ("id", "at", "actor_label", "department", "action", "object_type", "object_id")

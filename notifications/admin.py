@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
+
 from .models import (
     Delivery,
     DeliveryAttempt,
@@ -26,7 +28,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PlatformModelAdmin):
     """Records written only by services: the admin shows them, never edits them."""
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -39,7 +41,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(PlatformTabularInline):
     model = Feedback
     fields = ["raised_by_label", "raised_at", "status", "text"]
     readonly_fields = fields
@@ -61,7 +63,7 @@ class PushAdmin(ReadOnlyAdmin):
     inlines = [FeedbackInline]
 
 
-class FeedbackReplyInline(admin.TabularInline):
+class FeedbackReplyInline(PlatformTabularInline):
     model = FeedbackReply
     fields = ["replied_by_label", "replied_at", "text"]
     readonly_fields = fields
@@ -101,7 +103,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(PlatformTabularInline):
     model = DeliveryAttempt
     fields = ["at", "url", "status_code", "error", "duration_ms"]
     readonly_fields = fields
@@ -169,7 +171,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(PlatformModelAdmin):
     """Writes go through the webhook services; the secret is shown once, in a message."""
 
     form = WebhookEndpointForm

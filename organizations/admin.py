@@ -1,17 +1,25 @@
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
+from linzi_platform.admin import PlatformModelAdmin
+
 from .forms import DepartmentMergeForm
 from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
+from .people import person_name, staff_names
 from .services import department_deactivate, department_merge, department_open_work
 
 
@@ -22,8 +30,10 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "active", "successor", "deactivated_at"]
+class DepartmentAdmin(PlatformModelAdmin):
+    # The code is the department's key for partner systems: searchable and on its form, while
+    # the list reads by name.
+    list_display = ["name", "kind", "active", "successor", "deactivated_at"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name"]
     readonly_fields = ["deactivated_at", "successor"]
@@ -127,19 +137,34 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(PlatformModelAdmin):
     list_display = ["user", "department", "role"]
     list_filter = ["role", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
     autocomplete_fields = ["department"]
     raw_id_fields = ["user"]
 
+    def object_name(self, obj: StaffMembership) -> str:
+        name = obj.user.get_full_name() or obj.user.username
+        return f"{name} · {obj.department} · {obj.get_role_display()}"
+
 
 @admin.register(ApiClient)
-class ApiClientAdmin(APIKeyModelAdmin):
+class ApiClientAdmin(PlatformModelAdmin, APIKeyModelAdmin):
     list_display = [*APIKeyModelAdmin.list_display, "department", "last_used_at"]
-    list_filter = [*APIKeyModelAdmin.list_filter, "department"]
+    list_filter = ["department"]
     search_fields = [*APIKeyModelAdmin.search_fields, "department__name"]
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        # The library's "created" column has no translatable name.
+        return [
+            "created_at" if name == "created" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @admin.display(description=gettext_lazy("created at"), ordering="created")
+    def created_at(self, obj: ApiClient) -> Any:
+        return obj.created
 
 
 # The library registers its own key model; ours (bound to a department) replaces it.
@@ -147,7 +172,7 @@ admin.site.unregister(APIKey)
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(PlatformModelAdmin):
     list_display = ["principal", "key", "status_code", "created_at"]
     search_fields = ["principal", "key"]
 
@@ -156,3 +181,68 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Staff accounts: the platform's administrators are superusers and staff act through their
+# department role (StaffMembership), never through Django's per-model permissions or groups,
+# so the account form leaves those out; the list leads with the person's name.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
+    list_display = ["full_name", "username", "email", "is_active", "is_superuser", "last_login"]
+    list_display_links = ["full_name", "username"]
+    list_filter = ["is_active", "is_superuser"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (gettext_lazy("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (gettext_lazy("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    @admin.display(description=gettext_lazy("name"), ordering="first_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name() or "—"
+
+    def object_name(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+# django-axes' own admins show the username typed at each login: ours show the person's name.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(PlatformModelAdmin, AccessAttemptAdmin):
+    username_fields = ["username"]
+
+    def object_name(self, obj: Any) -> str:
+        return gettext("Login of %(name)s at %(at)s") % {
+            "name": person_name(obj.username, staff_names()),
+            "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(PlatformModelAdmin, AccessLogAdmin):
+    username_fields = ["username"]
+
+    def object_name(self, obj: Any) -> str:
+        return gettext("Login of %(name)s at %(at)s") % {
+            "name": person_name(obj.username, staff_names()),
+            "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+@admin.register(AccessFailureLog)
+class LoginFailureLogAdmin(PlatformModelAdmin, AccessFailureLogAdmin):
+    username_fields = ["username"]
+
+    def object_name(self, obj: Any) -> str:
+        return gettext("Login of %(name)s at %(at)s") % {
+            "name": person_name(obj.username, staff_names()),
+            "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
+        }

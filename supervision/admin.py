@@ -3,6 +3,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
+
 from .models import (
     AccessRule,
     CounterpartyListing,
@@ -27,7 +29,7 @@ class ReadOnlyMixin:
         return False
 
 
-class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+class EvidenceInline(ReadOnlyMixin, PlatformTabularInline):
     model = Evidence
     extra = 0
     can_delete = False
@@ -35,7 +37,7 @@ class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class LetterEventInline(ReadOnlyMixin, admin.TabularInline):
+class LetterEventInline(ReadOnlyMixin, PlatformTabularInline):
     model = LetterEvent
     extra = 0
     can_delete = False
@@ -44,7 +46,7 @@ class LetterEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(SupervisionAction)
-class SupervisionActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SupervisionActionAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["document_no", "kind", "department", "counterparty", "licence", "decided_on"]
     list_filter = ["kind", "department"]
     list_select_related = ["department", "counterparty", "licence", "licence__item"]
@@ -61,12 +63,12 @@ class SupervisionActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessRule)
-class AccessRuleAdmin(admin.ModelAdmin):
+class AccessRuleAdmin(PlatformModelAdmin):
     list_display = ["listing_type", "access_level", "note"]
 
 
 @admin.register(CounterpartyListing)
-class CounterpartyListingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CounterpartyListingAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "counterparty",
         "listing_type",
@@ -88,7 +90,7 @@ class CounterpartyListingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceLetter)
-class LicenceLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LicenceLetterAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "document_no",
         "action",
@@ -107,7 +109,7 @@ class LicenceLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LegacyCase)
-class LegacyCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LegacyCaseAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "title",
         "approval_department",
@@ -124,7 +126,7 @@ class LegacyCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["name", "size", "action", "letter", "case", "uploaded_by_label", "uploaded_at"]
     search_fields = ["name", "uploaded_by_label"]
     list_select_related = ["action", "letter", "case"]
@@ -132,7 +134,7 @@ class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LetterEvent)
-class LetterEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LetterEventAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["letter", "from_state", "to_state", "by_label", "at"]
     list_filter = ["to_state"]
     list_select_related = ["letter"]

@@ -9,11 +9,14 @@ ALLOWED_WORDS = frozenset(
     {
         "API", "Excel", "QR", "PDF", "OFD", "JPG", "JPEG", "PNG", "Word", "CSV", "JSON",
         "XLSX", "URL", "HTTP", "HTTPS", "Webhook", "ID", "Key", "Api", "MB", "KB", "GB",
-        "HMAC", "SHA",
+        "HMAC", "SHA", "IP",
     }
 )  # fmt: skip
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 SKIPPED_ELEMENTS = {"script", "style", "template", "noscript"}
+# Stored JSON (push payloads, audit details) is shown in the admin as stored, in
+# <pre class="json">: its keys are the partner interface's identifiers (R20), data, not prose.
+SKIPPED_CLASSES = {"json"}
 # A token is a run of letters, digits and the joiners of codes, numbers and addresses.
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:/\-]*")
 LETTERS = re.compile(r"[A-Za-z]")
@@ -25,9 +28,14 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._skipping_pre = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIPPED_ELEMENTS:
+            self._skipping += 1
+            return
+        if tag == "pre" and SKIPPED_CLASSES & set((dict(attrs).get("class") or "").split()):
+            self._skipping_pre = True
             self._skipping += 1
             return
         for name, value in attrs:
@@ -45,6 +53,9 @@ class _VisibleText(HTMLParser):
                 self.parts.append(value or "")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre" and self._skipping_pre:
+            self._skipping_pre = False
+            self._skipping -= 1
         if tag in SKIPPED_ELEMENTS and self._skipping:
             self._skipping -= 1
 

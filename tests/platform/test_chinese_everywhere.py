@@ -10,6 +10,7 @@ tests/platform/latin_text.py, any "---------" and any ISO timestamp fails the ro
 the page and the words.
 """
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -32,6 +33,9 @@ DEVELOPER_PAGES = {
     "schema": "OpenAPI schema: a machine-readable contract for partner systems' developers",
     "api-docs": "Swagger UI of the API: a developer tool, its chrome comes in English",
 }
+# The account list is where the platform admin manages logins: next to the 姓名 column, the
+# username is the account's identity, the data being managed, shown as it is.
+USERNAME_CELL = re.compile(r'<(td|th) class="field-username"[^>]*>.*?</\1>', re.S)
 ROLES = [
     "approval clerk",
     "approval head",
@@ -118,6 +122,8 @@ def _english_on_pages(client: Client, urls: list[str]) -> dict[str, list[str]]:
         if response.status_code in (301, 302, 405) or not content_type.startswith("text/html"):
             continue
         html = response.content.decode()
+        if url == reverse("admin:auth_user_changelist"):
+            html = USERNAME_CELL.sub("", html)
         words = latin_words(html) | raw_values(html)
         if words:
             found[url] = sorted(words)
@@ -154,12 +160,9 @@ def test_the_admin_index_and_the_login_security_pages_read_in_chinese(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Left for a follow-up: in the admin's other changelists and change forms, "
-    "usernames (the account admin manages them; list displays of *_by_label fields), "
-    "'---------' of Django's admin selects and action bar, True/False alt texts of Django's "
-    "boolean icons, Django's English permission names, axes' English row names "
-    "('Access Log for …'), and stored JSON (payloads, audit "
-    "details) shown as stored",
+    reason="Left for a follow-up: stored states without choices in admin change forms "
+    "(letter events' from_state, licence status changes' from_status), push kinds by key, "
+    "axes' '<unknown>' path, the API key list's 'revoked' filter",
 )
 def test_every_admin_page_reads_in_chinese(world_with_roles: World) -> None:
     world = world_with_roles
