@@ -5,9 +5,12 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 from linzi_platform.uploads import validate_upload
+from notifications.admin import PushAdmin
+from notifications.models import Push
 
 from .models import (
     ApprovalItem,
@@ -138,6 +141,10 @@ class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
     search_fields = ["licence__licence_no", "changed_by_label", "reason"]
     date_hierarchy = "changed_at"
 
+    def object_name(self, obj: LicenceStatusChange) -> str:
+        before = obj.get_from_status_display() or "—"
+        return f"{obj.licence.licence_no}: {before} → {obj.get_to_status_display()}"
+
 
 @admin.register(ItemSampleText)
 class ItemSampleTextAdmin(PlatformModelAdmin):
@@ -146,3 +153,20 @@ class ItemSampleTextAdmin(PlatformModelAdmin):
     list_select_related = ["item"]
     search_fields = ["title", "item__name", "item__code"]
     autocomplete_fields = ["item"]
+
+
+# The push admin lives with the notifications, which know items only by their code: the item's
+# name is added here, where the catalogue is.
+admin.site.unregister(Push)
+
+
+@admin.register(Push)
+class PushWithItemAdmin(PushAdmin):
+    shown_as = {**PushAdmin.shown_as, "item_code": "item_name"}
+
+    @admin.display(description=_("item"), ordering="item_code")
+    def item_name(self, obj: Push) -> str:
+        if not obj.item_code:
+            return "—"
+        name = ApprovalItem.objects.filter(code=obj.item_code).values_list("name", flat=True)
+        return name.first() or obj.item_code

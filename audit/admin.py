@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
 from linzi_platform.admin import PlatformModelAdmin
+from organizations.people import person_name, staff_names
 
 
 @admin.register(AuditEvent)
@@ -36,6 +37,9 @@ class AuditEventAdmin(PlatformModelAdmin):
         "prev_hash",
         "hash",
     )
+
+    def object_name(self, obj: AuditEvent) -> str:
+        return f"#{obj.pk} {obj.action} · {person_name(obj.actor_label, staff_names())}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

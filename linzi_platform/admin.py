@@ -94,13 +94,13 @@ def _display(field: models.Field) -> Callable[[Any], Any]:
     return admin.display(description=field.verbose_name, ordering=field.name)(show)
 
 
-def _replace(names: Iterable[Any], shown: dict[str, Any]) -> list[Any]:
+def _replace(names: Iterable[Any], replacements: dict[str, str]) -> list[Any]:
     result: list[Any] = []
     for name in names:
         if isinstance(name, (list, tuple)):
-            result.append(tuple(_replace(name, shown)))
+            result.append(tuple(_replace(name, replacements)))
             continue
-        name = f"{name}{SHOWN_SUFFIX}" if isinstance(name, str) and name in shown else name
+        name = replacements.get(name, name) if isinstance(name, str) else name
         if name not in result:
             result.append(name)
     return result
@@ -112,12 +112,18 @@ class PlatformAdminMixin:
     model: type[models.Model]
     # Other columns that hold a username (e.g. the one typed at a login attempt).
     username_fields: Sequence[str] = ()
+    # Other fields shown through a display method of the admin: {field: method name}.
+    shown_as: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown = _shown_fields(self.model, self.username_fields)
         for name, field in self._shown.items():
             setattr(self, f"{name}{SHOWN_SUFFIX}", _display(field))
+        self._replacements = {
+            **{name: f"{name}{SHOWN_SUFFIX}" for name in self._shown},
+            **self.shown_as,
+        }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         """The names of the people shown, in the same query as the rows."""
@@ -136,22 +142,22 @@ class PlatformAdminMixin:
         return queryset
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
-        return _replace(super().get_fields(request, obj), self._shown)  # type: ignore[misc]
+        return _replace(super().get_fields(request, obj), self._replacements)  # type: ignore[misc]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
         return [
-            (title, {**options, "fields": _replace(options["fields"], self._shown)})
+            (title, {**options, "fields": _replace(options["fields"], self._replacements)})
             for title, options in fieldsets
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
         # Labels, the users behind a record and stored JSON are written by services only.
         readonly = super().get_readonly_fields(request, obj)  # type: ignore[misc]
-        return _replace([*readonly, *self._shown], self._shown)
+        return _replace([*readonly, *self._replacements], self._replacements)
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
-        return [*(super().get_exclude(request, obj) or []), *self._shown]  # type: ignore[misc]
+        return [*(super().get_exclude(request, obj) or []), *self._replacements]  # type: ignore[misc]
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
@@ -201,7 +207,7 @@ class PlatformModelAdmin(PlatformAdminMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
-        return _replace(super().get_list_display(request), self._shown)
+        return _replace(super().get_list_display(request), self._replacements)
 
     def get_action_choices(
         self, request: HttpRequest, default_choices: list[tuple[str, str]] | None = None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 
+from .kinds import push_kind_choices, push_kind_shown
 from .models import (
     Delivery,
     DeliveryAttempt,
@@ -52,15 +53,31 @@ class FeedbackInline(PlatformTabularInline):
         return False
 
 
+class PushKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return push_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Push]) -> QuerySet[Push]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Push)
 class PushAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "title", "sender", "receiver", "sent_at", "deadline", "state"]
-    list_filter = ["state", "kind", "overdue", "sender", "receiver"]
+    list_filter = ["state", PushKindFilter, "overdue", "sender", "receiver"]
     search_fields = ["title", "counterparty_name", "counterparty_code", "reference_no"]
     date_hierarchy = "sent_at"
     list_select_related = ["sender", "receiver"]
     show_full_result_count = False
     inlines = [FeedbackInline]
+    shown_as = {"kind": "kind_label"}
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Push) -> str:
+        return str(push_kind_shown(obj.kind).label)
 
 
 class FeedbackReplyInline(PlatformTabularInline):

@@ -5,6 +5,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -190,8 +191,28 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class PasswordStateWidget(ReadOnlyPasswordHashWidget):
+    """Whether a password is set and the button to change it; not the hash's algorithm, salt
+    and digest Django lists, which no administrator acts on."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if any(entry.get("value") for entry in context["summary"]):
+            context["summary"] = [{"label": gettext("A password is set.")}]
+        return context
+
+
+class StaffUserChangeForm(UserChangeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            password.widget = PasswordStateWidget(attrs=password.widget.attrs)
+
+
 @admin.register(User)
 class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
+    form = StaffUserChangeForm
     list_display = ["full_name", "username", "email", "is_active", "is_superuser", "last_login"]
     list_display_links = ["full_name", "username"]
     list_filter = ["is_active", "is_superuser"]
@@ -215,34 +236,52 @@ for model in (AccessAttempt, AccessLog, AccessFailureLog):
     admin.site.unregister(model)
 
 
-@admin.register(AccessAttempt)
-class LoginAttemptAdmin(PlatformModelAdmin, AccessAttemptAdmin):
+class LoginRecordAdmin(PlatformModelAdmin):
     username_fields = ["username"]
+    shown_as = {
+        "path_info": "login_path",
+        "user_agent": "login_user_agent",
+        "http_accept": "login_http_accept",
+    }
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        # Axes filters by the raw path too; the dates and lockout state are what is looked for.
+        return [name for name in super().get_list_filter(request) if name != "path_info"]
+
+    @staticmethod
+    def _known(value: str) -> str:
+        # Axes writes "<unknown>" for what the login request did not send.
+        return gettext("Unknown") if value == "<unknown>" else value
+
+    @admin.display(description=gettext_lazy("Path"), ordering="path_info")
+    def login_path(self, obj: Any) -> str:
+        return self._known(obj.path_info)
+
+    @admin.display(description=gettext_lazy("User Agent"), ordering="user_agent")
+    def login_user_agent(self, obj: Any) -> str:
+        return self._known(obj.user_agent)
+
+    @admin.display(description=gettext_lazy("HTTP Accept"))
+    def login_http_accept(self, obj: Any) -> str:
+        return self._known(obj.http_accept)
 
     def object_name(self, obj: Any) -> str:
         return gettext("Login of %(name)s at %(at)s") % {
             "name": person_name(obj.username, staff_names()),
             "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
         }
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(LoginRecordAdmin, AccessAttemptAdmin):
+    pass
 
 
 @admin.register(AccessLog)
-class LoginLogAdmin(PlatformModelAdmin, AccessLogAdmin):
-    username_fields = ["username"]
-
-    def object_name(self, obj: Any) -> str:
-        return gettext("Login of %(name)s at %(at)s") % {
-            "name": person_name(obj.username, staff_names()),
-            "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
-        }
+class LoginLogAdmin(LoginRecordAdmin, AccessLogAdmin):
+    pass
 
 
 @admin.register(AccessFailureLog)
-class LoginFailureLogAdmin(PlatformModelAdmin, AccessFailureLogAdmin):
-    username_fields = ["username"]
-
-    def object_name(self, obj: Any) -> str:
-        return gettext("Login of %(name)s at %(at)s") % {
-            "name": person_name(obj.username, staff_names()),
-            "at": localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M"),
-        }
+class LoginFailureLogAdmin(LoginRecordAdmin, AccessFailureLogAdmin):
+    pass

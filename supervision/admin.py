@@ -2,15 +2,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from approvals.admin import LicenceAdmin
+from approvals.models import Licence
 from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 
 from .models import (
+    AccessLevel,
     AccessRule,
     CounterpartyListing,
     Evidence,
     LegacyCase,
     LetterEvent,
+    LetterState,
     LicenceLetter,
     SupervisionAction,
 )
@@ -37,7 +42,17 @@ class EvidenceInline(ReadOnlyMixin, PlatformTabularInline):
     readonly_fields = fields
 
 
-class LetterEventInline(ReadOnlyMixin, PlatformTabularInline):
+class LetterStateShown:
+    """The event's from-state is stored as the bare value (it may be empty): shown labelled."""
+
+    shown_as = {"from_state": "from_state_label"}
+
+    @admin.display(description=_("from"), ordering="from_state")
+    def from_state_label(self, obj: LetterEvent) -> str:
+        return LetterState(obj.from_state).label if obj.from_state else "—"
+
+
+class LetterEventInline(LetterStateShown, ReadOnlyMixin, PlatformTabularInline):
     model = LetterEvent
     extra = 0
     can_delete = False
@@ -134,7 +149,26 @@ class EvidenceAdmin(ReadOnlyMixin, PlatformModelAdmin):
 
 
 @admin.register(LetterEvent)
-class LetterEventAdmin(ReadOnlyMixin, PlatformModelAdmin):
+class LetterEventAdmin(LetterStateShown, ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["letter", "from_state", "to_state", "by_label", "at"]
     list_filter = ["to_state"]
     list_select_related = ["letter"]
+
+    def object_name(self, obj: LetterEvent) -> str:
+        return f"{obj.letter} · {obj.get_to_state_display()}"
+
+
+# The licence admin lives with the approvals; the access level a decision met is supervision's
+# vocabulary, so its label is added here.
+admin.site.unregister(Licence)
+
+
+@admin.register(Licence)
+class LicenceWithAccessLevelAdmin(LicenceAdmin):
+    shown_as = {"access_level": "access_level_label"}
+
+    @admin.display(description=_("access level at decision"), ordering="access_level")
+    def access_level_label(self, obj: Licence) -> str:
+        if obj.access_level in AccessLevel.values:
+            return AccessLevel(obj.access_level).label
+        return obj.access_level
