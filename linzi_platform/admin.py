@@ -94,6 +94,10 @@ def _display(field: models.Field) -> Callable[[Any], Any]:
     return admin.display(description=field.verbose_name, ordering=field.name)(show)
 
 
+def _user_choice_label(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
 def _replace(names: Iterable[Any], replacements: dict[str, str]) -> list[Any]:
     result: list[Any] = []
     for name in names:
@@ -114,6 +118,8 @@ class PlatformAdminMixin:
     username_fields: Sequence[str] = ()
     # Other fields shown through a display method of the admin: {field: method name}.
     shown_as: dict[str, str] = {}
+    # User foreign keys the admin edits (a select of names); others are shown read-only.
+    editable_users: Sequence[str] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +129,12 @@ class PlatformAdminMixin:
         self._replacements = {
             **{name: f"{name}{SHOWN_SUFFIX}" for name in self._shown},
             **self.shown_as,
+        }
+        # On forms: what the admin edits stays a field.
+        self._form_replacements = {
+            name: shown
+            for name, shown in self._replacements.items()
+            if name not in self.editable_users
         }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -142,26 +154,30 @@ class PlatformAdminMixin:
         return queryset
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
-        return _replace(super().get_fields(request, obj), self._replacements)  # type: ignore[misc]
+        fields = super().get_fields(request, obj)  # type: ignore[misc]
+        return _replace(fields, self._form_replacements)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
         return [
-            (title, {**options, "fields": _replace(options["fields"], self._replacements)})
+            (title, {**options, "fields": _replace(options["fields"], self._form_replacements)})
             for title, options in fieldsets
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
         # Labels, the users behind a record and stored JSON are written by services only.
         readonly = super().get_readonly_fields(request, obj)  # type: ignore[misc]
-        return _replace([*readonly, *self._replacements], self._replacements)
+        return _replace([*readonly, *self._form_replacements], self._form_replacements)
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
-        return [*(super().get_exclude(request, obj) or []), *self._replacements]  # type: ignore[misc]
+        exclude = super().get_exclude(request, obj) or []  # type: ignore[misc]
+        return [*exclude, *self._form_replacements]
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if isinstance(formfield, forms.ModelChoiceField):
+            if formfield.queryset.model is get_user_model():
+                formfield.label_from_instance = _user_choice_label
             if formfield.empty_label is not None:
                 formfield.empty_label = _("Please choose")
         elif isinstance(formfield, forms.ChoiceField):

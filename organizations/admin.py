@@ -2,10 +2,15 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
+from django.contrib.auth.forms import (
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -21,7 +26,13 @@ from linzi_platform.admin import PlatformModelAdmin
 from .forms import DepartmentMergeForm
 from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
 from .people import person_name, staff_names
-from .services import department_deactivate, department_merge, department_open_work
+from .scoping import actor_for_user
+from .services import (
+    api_client_create,
+    department_deactivate,
+    department_merge,
+    department_open_work,
+)
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -143,29 +154,103 @@ class StaffMembershipAdmin(PlatformModelAdmin):
     list_filter = ["role", "department"]
     search_fields = ["user__username", "user__first_name", "department__name"]
     autocomplete_fields = ["department"]
-    raw_id_fields = ["user"]
+    # Staff are a few hundred at most: a select of their names.
+    editable_users = ["user"]
 
     def object_name(self, obj: StaffMembership) -> str:
         name = obj.user.get_full_name() or obj.user.username
         return f"{name} · {obj.department} · {obj.get_role_display()}"
 
 
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ["department", "name", "expiry_date", "revoked"]
+        labels = {
+            "name": gettext_lazy("name"),
+            "expiry_date": gettext_lazy("expires at"),
+            "revoked": gettext_lazy("Revoked"),
+        }
+        help_texts = {
+            "name": gettext_lazy("The partner system's name, as staff will read it."),
+            "expiry_date": gettext_lazy("Empty for a key that does not expire."),
+            "revoked": gettext_lazy("A revoked key is refused at once; this cannot be undone."),
+        }
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(PlatformModelAdmin, APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "department", "last_used_at"]
+    """A partner system's key. The library's fields have untranslatable names, so they are
+    labelled here; a key is created through the audited service (R20)."""
+
+    form = ApiClientForm
+    list_display = [
+        "client_name",
+        "department",
+        "key_prefix",
+        "created_at",
+        "expires_at",
+        "is_revoked",
+        "last_used_at",
+    ]
     list_filter = ["department"]
     search_fields = [*APIKeyModelAdmin.search_fields, "department__name"]
 
-    def get_list_display(self, request: HttpRequest) -> list[Any]:
-        # The library's "created" column has no translatable name.
-        return [
-            "created_at" if name == "created" else name
-            for name in super().get_list_display(request)
-        ]
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[Any]:
+        if obj is None:
+            return ["department", "name", "expiry_date"]
+        if obj.revoked:
+            # A revoked key is kept as it was: shown, not edited.
+            return ["department", "key_prefix", "client_name", "expires_at", "is_revoked"]
+        return ["department", "key_prefix", "name", "expiry_date", "revoked"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> list[Any]:
+        if obj is None:
+            return []
+        if obj.revoked:
+            return ["department", "key_prefix", "client_name", "expires_at", "is_revoked"]
+        return ["department", "key_prefix"]
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def client_name(self, obj: ApiClient) -> str:
+        return obj.name
+
+    @admin.display(description=gettext_lazy("key prefix"), ordering="prefix")
+    def key_prefix(self, obj: ApiClient) -> str:
+        return obj.prefix
 
     @admin.display(description=gettext_lazy("created at"), ordering="created")
     def created_at(self, obj: ApiClient) -> Any:
         return obj.created
+
+    @admin.display(description=gettext_lazy("expires at"), ordering="expiry_date")
+    def expires_at(self, obj: ApiClient) -> Any:
+        return obj.expiry_date or gettext("Does not expire")
+
+    @admin.display(description=gettext_lazy("Revoked"), boolean=True, ordering="revoked")
+    def is_revoked(self, obj: ApiClient) -> bool:
+        return obj.revoked
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
+        if change:
+            obj.save()
+            return
+        client, key = api_client_create(
+            department=obj.department, name=obj.name, actor=actor_for_user(request.user)
+        )
+        if obj.expiry_date:
+            ApiClient.objects.filter(pk=client.pk).update(expiry_date=obj.expiry_date)
+        obj.pk, obj.prefix = client.pk, client.prefix
+        obj._state.adding = False
+        self.message_user(
+            request,
+            gettext(
+                "The key of %(name)s is %(key)s — copy it now and keep it safe, it is not "
+                "shown again."
+            )
+            % {"name": client.name, "key": key},
+            messages.WARNING,
+        )
 
 
 # The library registers its own key model; ours (bound to a department) replaces it.
@@ -213,6 +298,10 @@ class StaffUserChangeForm(UserChangeForm):
 @admin.register(User)
 class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
     form = StaffUserChangeForm
+    # Every account signs in with a password (no single sign-on): the plain creation form,
+    # without Django's "usable password" switch.
+    add_form = UserCreationForm
+    add_fieldsets = ((None, {"fields": ("username", "password1", "password2")}),)
     list_display = ["full_name", "username", "email", "is_active", "is_superuser", "last_login"]
     list_display_links = ["full_name", "username"]
     list_filter = ["is_active", "is_superuser"]

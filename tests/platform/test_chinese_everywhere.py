@@ -96,11 +96,13 @@ def _site_pages(world: World) -> list[str]:
 
 
 def _admin_pages() -> list[str]:
-    """The admin's index, and the changelist and one change form of every registered model."""
+    """The admin's index, and the changelist, the add form (where records are added in the
+    admin) and one change form of every registered model."""
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
         first = model.objects.order_by("pk").first()
         if first is not None:
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
