@@ -62,7 +62,7 @@ def _shown_fields(
     return shown
 
 
-def _display(field: models.Field) -> Callable[[Any], Any]:
+def _display(field: models.Field, description: Any = None) -> Callable[[Any], Any]:
     first, last = f"_{field.name}_first", f"_{field.name}_last"
     if isinstance(field, models.JSONField):
 
@@ -91,7 +91,7 @@ def _display(field: models.Field) -> Callable[[Any], Any]:
             names = {label: _full_name(getattr(obj, first, ""), getattr(obj, last, ""))}
             return person_name(label, {key: name for key, name in names.items() if name})
 
-    return admin.display(description=field.verbose_name, ordering=field.name)(show)
+    return admin.display(description=description or field.verbose_name, ordering=field.name)(show)
 
 
 def _user_choice_label(user: Any) -> str:
@@ -125,7 +125,9 @@ class PlatformAdminMixin:
         super().__init__(*args, **kwargs)
         self._shown = _shown_fields(self.model, self.username_fields)
         for name, field in self._shown.items():
-            setattr(self, f"{name}{SHOWN_SUFFIX}", _display(field))
+            # A column that holds a bare username is headed by what it now shows: 姓名.
+            description = _("full name") if name in self.username_fields else None
+            setattr(self, f"{name}{SHOWN_SUFFIX}", _display(field, description))
         self._replacements = {
             **{name: f"{name}{SHOWN_SUFFIX}" for name in self._shown},
             **self.shown_as,
@@ -169,10 +171,6 @@ class PlatformAdminMixin:
         readonly = super().get_readonly_fields(request, obj)  # type: ignore[misc]
         return _replace([*readonly, *self._form_replacements], self._form_replacements)
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
-        exclude = super().get_exclude(request, obj) or []  # type: ignore[misc]
-        return [*exclude, *self._form_replacements]
-
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
         if isinstance(formfield, forms.ModelChoiceField):
@@ -192,6 +190,9 @@ class PlatformAdminMixin:
 
 
 class PlatformModelAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def object_name(self, obj: Any) -> str:
         """How a record is named on the admin's pages (the action checkbox's label, the change
         form's title and breadcrumb); a model whose str() holds a username names it better."""

@@ -312,7 +312,7 @@ class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
         (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.display(description=gettext_lazy("name"), ordering="first_name")
+    @admin.display(description=gettext_lazy("full name"), ordering="first_name")
     def full_name(self, obj: User) -> str:
         return obj.get_full_name() or "—"
 
