@@ -5,8 +5,12 @@ from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 from linzi_platform.uploads import validate_upload
+from notifications.admin import PushAdmin
+from notifications.models import Push
 
 from .models import (
     ApprovalItem,
@@ -33,14 +37,14 @@ class ItemSampleTextForm(forms.ModelForm):
         return upload
 
 
-class ItemSampleTextInline(admin.TabularInline):
+class ItemSampleTextInline(PlatformTabularInline):
     model = ItemSampleText
     form = ItemSampleTextForm
     extra = 0
 
 
 @admin.register(ApprovalItem)
-class ApprovalItemAdmin(admin.ModelAdmin):
+class ApprovalItemAdmin(PlatformModelAdmin):
     list_display = [
         "name",
         "official_code",
@@ -66,7 +70,7 @@ class ApprovalItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counterparty)
-class CounterpartyAdmin(admin.ModelAdmin):
+class CounterpartyAdmin(PlatformModelAdmin):
     list_display = ["name", "kind", "credit_code", "id_number", "contact_name", "contact_phone"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code", "id_number", "contact_name"]
@@ -93,7 +97,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class LicenceStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LicenceStatusChangeInline(ReadOnlyAdminMixin, PlatformTabularInline):
     model = LicenceStatusChange
     extra = 0
     can_delete = False
@@ -102,7 +106,7 @@ class LicenceStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LicenceAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
     list_display = [
         "licence_no",
         "item",
@@ -130,18 +134,39 @@ class LicenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceStatusChange)
-class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LicenceStatusChangeAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
     list_display = ["licence", "from_status", "to_status", "changed_by_label", "changed_at"]
     list_filter = ["to_status"]
     list_select_related = ["licence__item"]
     search_fields = ["licence__licence_no", "changed_by_label", "reason"]
     date_hierarchy = "changed_at"
 
+    def object_name(self, obj: LicenceStatusChange) -> str:
+        before = obj.get_from_status_display() or "—"
+        return f"{obj.licence.licence_no}: {before} → {obj.get_to_status_display()}"
+
 
 @admin.register(ItemSampleText)
-class ItemSampleTextAdmin(admin.ModelAdmin):
+class ItemSampleTextAdmin(PlatformModelAdmin):
     form = ItemSampleTextForm
     list_display = ["title", "item", "file"]
     list_select_related = ["item"]
     search_fields = ["title", "item__name", "item__code"]
     autocomplete_fields = ["item"]
+
+
+# The push admin lives with the notifications, which know items only by their code: the item's
+# name is added here, where the catalogue is.
+admin.site.unregister(Push)
+
+
+@admin.register(Push)
+class PushWithItemAdmin(PushAdmin):
+    shown_as = {**PushAdmin.shown_as, "item_code": "item_name"}
+
+    @admin.display(description=_("item"), ordering="item_code")
+    def item_name(self, obj: Push) -> str:
+        if not obj.item_code:
+            return "—"
+        name = ApprovalItem.objects.filter(code=obj.item_code).values_list("name", flat=True)
+        return name.first() or obj.item_code

@@ -276,4 +276,6 @@ class LicenceStatusChange(models.Model):
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.licence_id}: {self.from_status} → {self.to_status}"
+        return (
+            f"{self.licence_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )

@@ -3,10 +3,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
+from linzi_platform.admin import PlatformModelAdmin
+from organizations.people import person_name, staff_names
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PlatformModelAdmin):
     """Read-only: the trail is written by services only and never changed."""
 
     list_display = ("id", "at", "actor_label", "department", "action", "object_type", "object_id")
@@ -35,6 +37,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         "prev_hash",
         "hash",
     )
+
+    def object_name(self, obj: AuditEvent) -> str:
+        return f"#{obj.pk} {obj.action} · {person_name(obj.actor_label, staff_names())}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

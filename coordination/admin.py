@@ -4,6 +4,8 @@ so the admin shows them and never edits them."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
+
 from .models import (
     Consultation,
     Hearing,
@@ -17,7 +19,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PlatformModelAdmin):
     """Records written only by services: the admin shows them, never edits them."""
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -30,7 +32,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PlatformTabularInline):
     extra = 0
     can_delete = False
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
+
 from .models import (
     CreditCatalogEntry,
     CreditCatalogVersion,
@@ -28,11 +30,11 @@ class ViewOnly:
         return False
 
 
-class ViewOnlyAdmin(ViewOnly, admin.ModelAdmin):
+class ViewOnlyAdmin(ViewOnly, PlatformModelAdmin):
     pass
 
 
-class CatalogVersionInline(ViewOnly, admin.TabularInline):
+class CatalogVersionInline(ViewOnly, PlatformTabularInline):
     model = CreditCatalogVersion
     extra = 0
     can_delete = False
@@ -84,7 +86,7 @@ class CreditCommitmentAdmin(ViewOnlyAdmin):
     date_hierarchy = "signed_at"
 
 
-class VerificationFileInline(ViewOnly, admin.TabularInline):
+class VerificationFileInline(ViewOnly, PlatformTabularInline):
     model = VerificationFile
     extra = 0
     can_delete = False

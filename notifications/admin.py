@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
+
+from .kinds import push_kind_choices, push_kind_shown
 from .models import (
     Delivery,
     DeliveryAttempt,
@@ -26,7 +29,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PlatformModelAdmin):
     """Records written only by services: the admin shows them, never edits them."""
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
@@ -39,7 +42,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class FeedbackInline(admin.TabularInline):
+class FeedbackInline(PlatformTabularInline):
     model = Feedback
     fields = ["raised_by_label", "raised_at", "status", "text"]
     readonly_fields = fields
@@ -50,18 +53,34 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
+class PushKindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return push_kind_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Push]) -> QuerySet[Push]:
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Push)
 class PushAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "title", "sender", "receiver", "sent_at", "deadline", "state"]
-    list_filter = ["state", "kind", "overdue", "sender", "receiver"]
+    list_filter = ["state", PushKindFilter, "overdue", "sender", "receiver"]
     search_fields = ["title", "counterparty_name", "counterparty_code", "reference_no"]
     date_hierarchy = "sent_at"
     list_select_related = ["sender", "receiver"]
     show_full_result_count = False
     inlines = [FeedbackInline]
+    shown_as = {"kind": "kind_label"}
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj: Push) -> str:
+        return str(push_kind_shown(obj.kind).label)
 
 
-class FeedbackReplyInline(admin.TabularInline):
+class FeedbackReplyInline(PlatformTabularInline):
     model = FeedbackReply
     fields = ["replied_by_label", "replied_at", "text"]
     readonly_fields = fields
@@ -101,7 +120,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(PlatformTabularInline):
     model = DeliveryAttempt
     fields = ["at", "url", "status_code", "error", "duration_ms"]
     readonly_fields = fields
@@ -169,7 +188,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(PlatformModelAdmin):
     """Writes go through the webhook services; the secret is shown once, in a message."""
 
     form = WebhookEndpointForm

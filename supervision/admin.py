@@ -2,13 +2,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from approvals.admin import LicenceAdmin
+from approvals.models import Licence
+from linzi_platform.admin import PlatformModelAdmin, PlatformTabularInline
 
 from .models import (
+    AccessLevel,
     AccessRule,
     CounterpartyListing,
     Evidence,
     LegacyCase,
     LetterEvent,
+    LetterState,
     LicenceLetter,
     SupervisionAction,
 )
@@ -27,7 +34,7 @@ class ReadOnlyMixin:
         return False
 
 
-class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
+class EvidenceInline(ReadOnlyMixin, PlatformTabularInline):
     model = Evidence
     extra = 0
     can_delete = False
@@ -35,7 +42,17 @@ class EvidenceInline(ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class LetterEventInline(ReadOnlyMixin, admin.TabularInline):
+class LetterStateShown:
+    """The event's from-state is stored as the bare value (it may be empty): shown labelled."""
+
+    shown_as = {"from_state": "from_state_label"}
+
+    @admin.display(description=_("from"), ordering="from_state")
+    def from_state_label(self, obj: LetterEvent) -> str:
+        return LetterState(obj.from_state).label if obj.from_state else "—"
+
+
+class LetterEventInline(LetterStateShown, ReadOnlyMixin, PlatformTabularInline):
     model = LetterEvent
     extra = 0
     can_delete = False
@@ -44,7 +61,7 @@ class LetterEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(SupervisionAction)
-class SupervisionActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SupervisionActionAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["document_no", "kind", "department", "counterparty", "licence", "decided_on"]
     list_filter = ["kind", "department"]
     list_select_related = ["department", "counterparty", "licence", "licence__item"]
@@ -61,12 +78,12 @@ class SupervisionActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AccessRule)
-class AccessRuleAdmin(admin.ModelAdmin):
+class AccessRuleAdmin(PlatformModelAdmin):
     list_display = ["listing_type", "access_level", "note"]
 
 
 @admin.register(CounterpartyListing)
-class CounterpartyListingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CounterpartyListingAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "counterparty",
         "listing_type",
@@ -88,7 +105,7 @@ class CounterpartyListingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceLetter)
-class LicenceLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LicenceLetterAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "document_no",
         "action",
@@ -107,7 +124,7 @@ class LicenceLetterAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LegacyCase)
-class LegacyCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LegacyCaseAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = [
         "title",
         "approval_department",
@@ -124,7 +141,7 @@ class LegacyCaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["name", "size", "action", "letter", "case", "uploaded_by_label", "uploaded_at"]
     search_fields = ["name", "uploaded_by_label"]
     list_select_related = ["action", "letter", "case"]
@@ -132,7 +149,26 @@ class EvidenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(LetterEvent)
-class LetterEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LetterEventAdmin(LetterStateShown, ReadOnlyMixin, PlatformModelAdmin):
     list_display = ["letter", "from_state", "to_state", "by_label", "at"]
     list_filter = ["to_state"]
     list_select_related = ["letter"]
+
+    def object_name(self, obj: LetterEvent) -> str:
+        return f"{obj.letter} · {obj.get_to_state_display()}"
+
+
+# The licence admin lives with the approvals; the access level a decision met is supervision's
+# vocabulary, so its label is added here.
+admin.site.unregister(Licence)
+
+
+@admin.register(Licence)
+class LicenceWithAccessLevelAdmin(LicenceAdmin):
+    shown_as = {"access_level": "access_level_label"}
+
+    @admin.display(description=_("access level at decision"), ordering="access_level")
+    def access_level_label(self, obj: Licence) -> str:
+        if obj.access_level in AccessLevel.values:
+            return AccessLevel(obj.access_level).label
+        return obj.access_level

@@ -265,7 +265,8 @@ class LetterEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.letter_id}: {self.from_state} → {self.to_state}"
+        before = LetterState(self.from_state).label if self.from_state else ""
+        return f"{self.letter_id}: {before} → {self.get_to_state_display()}"
 
 
 class CaseState(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from linzi_platform.admin import PlatformModelAdmin
 
 from .calendar import PACKAGE_YEARS, package_is_working_day, provisional_holidays
 from .csv_import import WorkdaysCsvError, parse_workdays_csv
@@ -50,7 +51,7 @@ def _warn_about_uncovered_years(request: HttpRequest) -> None:
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(PlatformModelAdmin):
     list_display = (
         "date",
         "weekday",
@@ -162,7 +163,7 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(PlatformModelAdmin):
     list_display = ("year", "loaded_at", "note")
     search_fields = ("note",)
     ordering = ("-year",)

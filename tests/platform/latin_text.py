@@ -9,7 +9,7 @@ ALLOWED_WORDS = frozenset(
     {
         "API", "Excel", "QR", "PDF", "OFD", "JPG", "JPEG", "PNG", "Word", "CSV", "JSON",
         "XLSX", "URL", "HTTP", "HTTPS", "Webhook", "ID", "Key", "Api", "MB", "KB", "GB",
-        "HMAC", "SHA",
+        "HMAC", "SHA", "IP",
     }
 )  # fmt: skip
 READ_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
@@ -18,6 +18,9 @@ SKIPPED_ELEMENTS = {"script", "style", "template", "noscript"}
 # (the open-data page's field names and examples); an element marked with another language
 # (lang="en") is a proper name in that language, e.g. a licence's name "CC BY 4.0".
 VERBATIM_ELEMENTS = {"code"}
+# Stored JSON (push payloads, audit details) is shown in the admin as stored, in
+# <pre class="json">: its keys are the partner interface's identifiers (R20), data, not prose.
+SKIPPED_CLASSES = {"json"}
 # A token is a run of letters, digits and the joiners of codes, numbers and addresses.
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@:/\-]*")
 LETTERS = re.compile(r"[A-Za-z]")
@@ -40,7 +43,13 @@ class _VisibleText(HTMLParser):
         if self._skip_depth:
             self._skip_depth += tag not in VOID_ELEMENTS
             return
-        if tag in SKIPPED_ELEMENTS or tag in VERBATIM_ELEMENTS or _foreign(attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        if (
+            tag in SKIPPED_ELEMENTS
+            or tag in VERBATIM_ELEMENTS
+            or (tag == "pre" and SKIPPED_CLASSES & classes)
+            or _foreign(attrs)
+        ):
             self._skip_depth = int(tag not in VOID_ELEMENTS)
             return
         for name, value in attrs:
