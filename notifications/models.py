@@ -227,6 +227,7 @@ class NoticeResolution(models.TextChoices):
 
     CLAIMED = "claimed", _("Claimed")
     AUTO_CLAIMED = "auto_claimed", _("Was auto-claimed")
+    ANSWERED = "answered", _("Answered")
 
 
 class Notification(models.Model):

@@ -636,6 +636,13 @@ def feedback_reply(*, feedback: Feedback, actor: Actor, text: str) -> FeedbackRe
         Feedback.objects.filter(pk=feedback.pk, status=FeedbackStatus.OPEN).update(
             status=FeedbackStatus.ANSWERED, answered_at=now
         )
+        # The answering department's notices of this feedback are done: they stop nagging.
+        Notification.objects.filter(
+            push=push,
+            kind=NoticeKind.FEEDBACK,
+            user__membership__department_id=feedback.answering_department_id,
+            resolved_at__isnull=True,
+        ).update(resolved_at=now, resolution=NoticeResolution.ANSWERED)
         if now > feedback.answer_deadline:
             OverdueRecord.objects.bulk_create(
                 [

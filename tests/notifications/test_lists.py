@@ -364,3 +364,28 @@ def test_the_notice_centre_costs_the_same_queries_for_5_or_40_notices(
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(counts[0]):
         client.get(reverse("notifications:list"), {"show": "unread", "kind": "push"})
+
+
+def test_answered_feedback_s_notice_says_answered_and_stops_counting_as_unread(
+    sent, receiver_clerk, approval_clerk
+):
+    """R5: the sender's notice of a query becomes 已答复 once the sender answers it."""
+    from notifications.services import feedback_raise, feedback_reply
+
+    push = _received(receiver_clerk)[0]
+    with time_machine.travel(at("2026-11-24T10:00"), tick=False):
+        feedback = feedback_raise(
+            push=push, actor=actor_for_user(receiver_clerk), text="许可证有效期有误？"
+        )
+    notice = Notification.objects.get(user=approval_clerk, push=push, kind=NoticeKind.FEEDBACK)
+    unread = notifications_unread_count(user=approval_clerk)
+    with time_machine.travel(at("2026-11-24T11:00"), tick=False):
+        feedback_reply(feedback=feedback, actor=actor_for_user(approval_clerk), text="已核实无误。")
+    notice.refresh_from_db()
+    assert notice.resolution == "answered" and notice.read_at is None
+    assert notifications_unread_count(user=approval_clerk) == unread - 1
+    # The receiver's own notice of the answer is new work for nobody but stays to be read.
+    answer = Notification.objects.get(user=receiver_clerk, push=push, kind=NoticeKind.FEEDBACK)
+    assert answer.resolved_at is None
+    text = logged_in(approval_clerk).get(reverse("notifications:list")).content.decode()
+    assert "已答复" in text
