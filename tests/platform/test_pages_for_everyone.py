@@ -86,8 +86,10 @@ def test_the_open_data_page_lists_each_file_with_fields_licence_local_update_tim
     assert response.status_code == 200
     html = response.content.decode()
     licence = settings.OPEN_DATA_LICENCE
-    assert "开放数据，依知识共享署名 4.0 国际许可协议（CC BY 4.0）发布" in html
+    assert "开放数据，依知识共享署名 4.0 国际许可协议发布" in html
+    # The licence's own name, marked as English for screen readers, links to its text.
     assert str(licence["name"]) == "CC BY 4.0" and f'href="{licence["url"]}"' in html
+    assert '<span lang="en">CC BY 4.0</span>' in html
     for file in files:
         section = html.split(f'id="{file.dataset}"', 1)[1].split("</section>", 1)[0]
         assert f'href="{reverse("public:open-data")}{file.dataset}"' in section
