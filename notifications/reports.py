@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from organizations.models import Department, DepartmentKind, StaffRole
-from workdays.calendar import CALENDAR_TZ, working_minutes_between
+from workdays.calendar import CALENDAR_TZ, working_minutes_between, working_minutes_counter
 
 from .items import item_choices
 from .models import (
@@ -358,19 +358,32 @@ def _accountability_details(rows: list[dict[str, Any]]) -> None:
             details[(object_type, object_id)] = found
     item_names = dict(item_choices()) if rows else {}
     # A sweep records its rows at one instant and deadlines are office-closing times, so a
-    # month has few distinct (deadline, recorded) pairs: each is computed once.
+    # month has few distinct (deadline, recorded) pairs: each is computed once, all from one
+    # read of the calendar's overrides for the span they cover.
     late: dict[tuple[str, str], int] = {}
+    minutes_between = _minutes_counter(rows)
     for row in rows:
         found = {**NO_DETAILS, **details.get((row["object_type"], str(row["object_id"])), {})}
         item_code = found.pop("item_code", "")
         row.update(found, item_name=item_names.get(item_code, "") if item_code else "")
         key = (row["deadline"], row["recorded_at"])
         if key not in late:
-            late[key] = working_minutes_between(
+            late[key] = minutes_between(
                 datetime.datetime.fromisoformat(row["deadline"]),
                 datetime.datetime.fromisoformat(row["recorded_at"]),
             )
         row["late_working_minutes"] = late[key]
+
+
+def _minutes_counter(rows: list[dict[str, Any]]) -> Any:
+    if not rows:
+        return working_minutes_between
+    days = [
+        datetime.datetime.fromisoformat(row[key]).astimezone(CALENDAR_TZ).date()
+        for row in rows
+        for key in ("deadline", "recorded_at")
+    ]
+    return working_minutes_counter(min(days), max(days))
 
 
 def _verification_figures(start: datetime.datetime, end: datetime.datetime) -> dict[int, dict]:

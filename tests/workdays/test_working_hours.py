@@ -3,7 +3,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workdays.calendar import is_office_hours, subtract_working_minutes, working_minutes_between
+from workdays.calendar import (
+    is_office_hours,
+    subtract_working_minutes,
+    working_minutes_between,
+    working_minutes_counter,
+)
+from workdays.models import WorkdayOverride
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,3 +44,21 @@ def test_office_hours_exclude_nights_weekends_and_holidays():
     assert not is_office_hours(at("2026-11-28T10:00"))  # Saturday
     assert not is_office_hours(at("2026-10-02T10:00"))  # National Day
     assert is_office_hours(at("2026-10-10T10:00"))  # adjusted working Saturday
+
+
+def test_the_minutes_counter_agrees_with_one_span_at_a_time_from_one_query(
+    django_assert_num_queries,
+):
+    """R0.1: a report's late records share one read of the overrides, with the same answers
+    as each span computed on its own (across the National Day holidays and an override)."""
+    WorkdayOverride.objects.create(date=dt.date(2026, 10, 9), is_working_day=False, note="测试")
+    spans = [
+        (at("2026-09-30T17:30"), at("2026-10-08T09:00")),
+        (at("2026-10-08T17:30"), at("2026-10-12T10:00")),
+        (at("2026-10-12T10:00"), at("2026-10-12T09:00")),
+    ]
+    expected = [working_minutes_between(start, end) for start, end in spans]
+    assert expected[2] == 0 and expected[1] > 0
+    with django_assert_num_queries(1):
+        between = working_minutes_counter(dt.date(2026, 9, 30), dt.date(2026, 10, 12))
+        assert [between(start, end) for start, end in spans] == expected
