@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Department
-from organizations.reorganisation import MovedRecord, OpenWorkKind, register_open_work
+from organizations.reorganisation import (
+    MovedRecord,
+    OpenWorkKind,
+    move_open_rows,
+    register_open_work,
+)
 
 from .models import Inquiry, InquiryState
 from .services import inquiries_deem_consent
@@ -35,14 +40,12 @@ def _settle_inquiries(department: Department, now: datetime.datetime) -> None:
 def _move_inquiries(
     department: Department, successor: Department, now: datetime.datetime
 ) -> Sequence[MovedRecord]:
-    rows = list(_open_inquiries(department, now).select_for_update().values_list("pk", "deadline"))
-    Inquiry.objects.filter(
-        pk__in=[pk for pk, _deadline in rows], receiver=department, state=InquiryState.OPEN
-    ).update(receiver=successor)
-    return [
-        MovedRecord("coordination.inquiry", str(pk), {"deadline": deadline.isoformat()})
-        for pk, deadline in rows
-    ]
+    return move_open_rows(
+        _open_inquiries(department, now),
+        to={"receiver": successor},
+        object_type="coordination.inquiry",
+        details={"deadline": "deadline"},
+    )
 
 
 def _describe(inquiry: Inquiry) -> str:

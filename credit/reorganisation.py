@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Department
-from organizations.reorganisation import MovedRecord, OpenWorkKind, register_open_work
+from organizations.reorganisation import (
+    MovedRecord,
+    OpenWorkKind,
+    move_open_rows,
+    register_open_work,
+)
 
 from .models import RevocationRequest, RevocationState, Verification, VerificationState
 
@@ -28,20 +33,12 @@ def _open_verifications(department: Department, now: datetime.datetime) -> Query
 def _move_verifications(
     department: Department, successor: Department, now: datetime.datetime
 ) -> Sequence[MovedRecord]:
-    rows = list(
-        Verification.objects.filter(department=department, state__in=OPEN_VERIFICATION)
-        .select_for_update()
-        .values_list("pk", "deadline", "state")
+    return move_open_rows(
+        _open_verifications(department, now),
+        to={"department": successor},
+        object_type="credit.verification",
+        details={"deadline": "deadline", "state": "state"},
     )
-    Verification.objects.filter(
-        pk__in=[pk for pk, *_rest in rows], department=department, state__in=OPEN_VERIFICATION
-    ).update(department=successor)
-    return [
-        MovedRecord(
-            "credit.verification", str(pk), {"deadline": deadline.isoformat(), "state": state}
-        )
-        for pk, deadline, state in rows
-    ]
 
 
 def _open_revocations(department: Department, now: datetime.datetime) -> QuerySet:
@@ -55,15 +52,11 @@ def _open_revocations(department: Department, now: datetime.datetime) -> QuerySe
 def _move_revocations(
     department: Department, successor: Department, now: datetime.datetime
 ) -> Sequence[MovedRecord]:
-    ids = list(
-        RevocationRequest.objects.filter(department=department, state=RevocationState.OPEN)
-        .select_for_update()
-        .values_list("pk", flat=True)
+    return move_open_rows(
+        _open_revocations(department, now),
+        to={"department": successor},
+        object_type="credit.revocationrequest",
     )
-    RevocationRequest.objects.filter(
-        pk__in=ids, department=department, state=RevocationState.OPEN
-    ).update(department=successor)
-    return [MovedRecord("credit.revocationrequest", str(pk)) for pk in ids]
 
 
 def _describe(record: Verification | RevocationRequest) -> str:

@@ -17,7 +17,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Department
-from organizations.reorganisation import MovedRecord, OpenWorkKind, register_open_work
+from organizations.reorganisation import (
+    MovedRecord,
+    OpenWorkKind,
+    move_open_rows,
+    register_open_work,
+)
 
 from .models import (
     Delivery,
@@ -52,15 +57,13 @@ def _move_pushes(
     department: Department, successor: Department, now: datetime.datetime
 ) -> Sequence[MovedRecord]:
     # Locked (waiting for, not skipping, a claim in flight): whatever that claim decides,
-    # the UPDATE below only takes rows still pending.
-    rows = list(_pending_pushes(department, now).select_for_update().values_list("pk", "deadline"))
-    Push.objects.filter(
-        pk__in=[pk for pk, _deadline in rows], receiver=department, state=PushState.PENDING
-    ).update(receiver=successor)
-    return [
-        MovedRecord("notifications.push", str(pk), {"deadline": deadline.isoformat()})
-        for pk, deadline in rows
-    ]
+    # the UPDATE only takes rows still pending.
+    return move_open_rows(
+        _pending_pushes(department, now),
+        to={"receiver": successor},
+        object_type="notifications.push",
+        details={"deadline": "deadline"},
+    )
 
 
 def _open_feedback(department: Department, now: datetime.datetime) -> QuerySet[Feedback]:
@@ -74,24 +77,12 @@ def _open_feedback(department: Department, now: datetime.datetime) -> QuerySet[F
 def _move_feedback(
     department: Department, successor: Department, now: datetime.datetime
 ) -> Sequence[MovedRecord]:
-    rows = list(
-        Feedback.objects.filter(answering_department=department, status=FeedbackStatus.OPEN)
-        .select_for_update()
-        .values_list("pk", "push_id", "answer_deadline")
+    return move_open_rows(
+        _open_feedback(department, now),
+        to={"answering_department": successor},
+        object_type="notifications.feedback",
+        details={"push": "push_id", "answer_deadline": "answer_deadline"},
     )
-    Feedback.objects.filter(
-        pk__in=[pk for pk, *_rest in rows],
-        answering_department=department,
-        status=FeedbackStatus.OPEN,
-    ).update(answering_department=successor)
-    return [
-        MovedRecord(
-            "notifications.feedback",
-            str(pk),
-            {"push": push_id, "answer_deadline": deadline.isoformat()},
-        )
-        for pk, push_id, deadline in rows
-    ]
 
 
 def _webhook_endpoints(department: Department, now: datetime.datetime) -> QuerySet[WebhookEndpoint]:

@@ -62,3 +62,29 @@ def register_open_work(kind: OpenWorkKind) -> OpenWorkKind:
 
 def open_work_kinds() -> list[OpenWorkKind]:
     return list(_REGISTRY.values())
+
+
+def move_open_rows(
+    open_rows: QuerySet,
+    *,
+    to: dict[str, Any],
+    object_type: str,
+    details: dict[str, str] | None = None,
+) -> list[MovedRecord]:
+    """Hand `open_rows` to the successor: lock them, then one conditional UPDATE that takes
+    only rows still matching `open_rows` (a claim in flight decides first), and one
+    MovedRecord per row with `details` (detail name → field; dates as ISO text)."""
+    fields = list((details or {}).values())
+    rows = list(open_rows.select_for_update().values_list("pk", *fields))
+    open_rows.filter(pk__in=[row[0] for row in rows]).update(**to)
+    return [
+        MovedRecord(
+            object_type,
+            str(row[0]),
+            {
+                name: value.isoformat() if isinstance(value, datetime.date) else value
+                for name, value in zip(details or {}, row[1:], strict=True)
+            },
+        )
+        for row in rows
+    ]
