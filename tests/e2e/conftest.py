@@ -149,10 +149,10 @@ def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
 def nav_to(page: Any, label: str) -> None:
     """Follow a link of the header's main navigation (主导航), as a person would: on a phone
     by opening the 菜单 first."""
-    menu = page.locator("details.site-menu")
-    if page.locator("details.site-menu > summary").is_visible() and not menu.evaluate(
-        "menu => menu.open"
-    ):
+    # The menu folds at 600 px and below (site.css); asking the page instead races menu.js,
+    # which opens it at desktop widths once loaded.
+    phone = (page.viewport_size or {}).get("width", 1280) <= 600
+    if phone and not page.locator("details.site-menu").evaluate("menu => menu.open"):
         page.locator("details.site-menu > summary").click()
     page.get_by_role("navigation", name="主导航").get_by_role("link", name=label).click()
 
