@@ -16,21 +16,10 @@ from playwright.sync_api import expect
 from approvals.models import Licence
 from notifications.models import Push, PushState
 from notifications.reports import monthly_report_compile
-from organizations.models import StaffRole
-from tests.e2e.conftest import PHONE, log_in, no_horizontal_scroll
+from tests.e2e.browser import PHONE, log_in, no_horizontal_scroll
+from tests.e2e.pages import ROLES, html_pages
 from tests.e2e.scenario import SUPERVISION_NAME, World, at, licence_record, world_build
-from tests.factories import StaffFactory
-from tests.security.routes import (
-    ANONYMOUS_ALLOWED,
-    SCOPED,
-    SHARED,
-    all_routes,
-    url_for,
-    variants,
-)
-from tests.security.world import NOW as SECURITY_NOW
 from tests.security.world import World as SecurityWorld
-from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,77 +128,18 @@ def test_the_public_verification_page_shows_the_status_on_a_phone(
 
 # --------------------------------------------------------------------------- every page
 
-# The roles that walk through the staff pages: (department of the security world, role).
-ROLES: dict[str, tuple[str, StaffRole]] = {
-    "approval_clerk": ("A1", StaffRole.CLERK),
-    "approval_head": ("A1", StaffRole.HEAD),
-    "supervision_clerk": ("S1", StaffRole.CLERK),
-    "supervision_head": ("S1", StaffRole.HEAD),
-    "platform_admin": ("A1", StaffRole.PLATFORM_ADMIN),
-}
-
-
-def _page_urls(world: SecurityWorld, *, anonymous: bool) -> list[str]:
-    """Every web page of the URL resolver (not the API, not Django's admin), its arguments
-    filled with the security world's records: a new page is covered without editing this.
-    Anonymous visitors get the pages they may reach."""
-    urls = []
-    for route in all_routes():
-        if route.is_api or route.is_admin or route.name in ("schema", "api-docs"):
-            continue
-        if anonymous and route.name not in ANONYMOUS_ALLOWED:
-            continue
-        if route.name in SCOPED:
-            mapping = variants(SCOPED[route.name])[0]
-        elif route.name in SHARED:
-            mapping = SHARED[route.name][0]
-        elif route.kwargs:
-            raise AssertionError(f"{route.name} takes arguments nobody classified")
-        else:
-            mapping = {}
-        unnamed = route.name == route.route
-        urls.append("/" + route.route if unnamed else url_for(world, route.name, mapping))
-    return urls
-
-
-@pytest.fixture
-def every_page_world() -> Iterator[SecurityWorld]:
-    """The security tests' world (two approval and two supervision departments, one record of
-    every kind) with heads, a platform admin and October's report, seen on Tuesday
-    2026-11-24 10:00."""
-    with time_machine.travel(SECURITY_NOW, tick=True):
-        world = build_world()
-        for who, (department, role) in ROLES.items():
-            membership = StaffFactory(department=world.departments[department], role=role)
-            if role == StaffRole.PLATFORM_ADMIN:
-                membership.user.is_staff = membership.user.is_superuser = True
-                membership.user.save()
-            world.users[who] = membership.user
-        monthly_report_compile(month=datetime.date(2026, 10, 1))
-        yield world
-
 
 @pytest.mark.parametrize("who", [*ROLES, "anonymous"])
 def test_every_page_fits_a_phone_for_every_role(
     every_page_world: SecurityWorld, new_page: Callable[..., Any], who: str
 ):
     """No page scrolls sideways at 375 px (R19 pages for everyone, the staff pages for
-    every role). Downloads, redirects, POST-only URLs and bodiless answers are not pages and
-    are skipped."""
+    every role)."""
     page = new_page(**PHONE)
     if who != "anonymous":
         log_in(page, every_page_world.users[who].username)
     too_wide, broken, seen = [], [], 0
-    for url in _page_urls(every_page_world, anonymous=who == "anonymous"):
-        head = page.request.get(url, max_redirects=0)
-        content_type = head.headers.get("content-type", "")
-        is_page = content_type.startswith("text/html") and b"<html" in head.body()
-        if head.status in (301, 302, 303, 405) or not is_page:
-            continue
-        if head.status >= 500:
-            broken.append(f"{url}: {head.status}")
-            continue
-        page.goto(url)
+    for url in html_pages(page, every_page_world, anonymous=who == "anonymous", broken=broken):
         seen += 1
         if not no_horizontal_scroll(page):
             width = page.evaluate("document.documentElement.scrollWidth")

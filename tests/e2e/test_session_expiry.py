@@ -13,7 +13,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.browser import PASSWORD, log_in
 from tests.e2e.scenario import APPROVAL_NAME, world_build
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,0 +1,54 @@
+"""Browser-test helpers: the chromium Playwright drives, the phone's viewport, and what a
+person does on every page (log in, follow the main navigation). Fixtures live in conftest.py;
+these are imported by the tests."""
+
+import os
+from typing import Any
+
+from tests.conftest import ROOT
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+PASSWORD = "pw-Linzi-2026"  # tests.factories.UserFactory's password
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+# Playwright's default is 30 s; a local page that needs longer is a failure, not a wait.
+TIMEOUT_MS = 15_000
+
+
+def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login page, as a person would."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    # Logged in: the header names the user and offers to log out (a button in a form; on a
+    # phone it sits in the collapsed 菜单, so it is there but not visible).
+    expect(page.get_by_role("button", name="退出登录", include_hidden=True)).to_be_attached()
+
+
+def nav_to(page: Any, label: str) -> None:
+    """Follow a link of the header's main navigation (主导航), as a person would: on a phone
+    by opening the 菜单 first."""
+    # The menu folds at 600 px and below (site.css); asking the page instead races menu.js,
+    # which opens it at desktop widths once loaded.
+    phone = (page.viewport_size or {}).get("width", 1280) <= 600
+    if phone and not page.locator("details.site-menu").evaluate("menu => menu.open"):
+        page.locator("details.site-menu > summary").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=label).click()
+
+
+def no_horizontal_scroll(page: Any) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
