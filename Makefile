@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: setup run migrate seed test lint format bench messages clean
+.PHONY: setup run migrate seed test lint format bench messages schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: setup
 messages: setup
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# The API contract partner systems generate clients from (tests compare it byte for byte).
+schema: setup
+	DEBUG=1 $(PY) manage.py spectacular --file docs/api/openapi.yaml
 
 clean:
 	rm -rf var/celery var/celerybeat-schedule*

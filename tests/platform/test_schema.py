@@ -79,3 +79,15 @@ def test_every_write_has_a_worked_example_and_every_example_matches_its_schema(c
     from linzi_platform.openapi_examples import REQUEST_EXAMPLES, RESPONSE_EXAMPLES
 
     assert checked == len(REQUEST_EXAMPLES) + len(RESPONSE_EXAMPLES)
+
+
+def test_the_schema_is_byte_for_byte_the_committed_contract(tmp_path: Path):
+    """Partner systems generate their clients from the schema: a change to it is a change of
+    contract, made on purpose. Regenerate docs/api/openapi.yaml with `make schema` and
+    commit it together with the change that alters the API."""
+    committed = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+    target = tmp_path / "openapi.yaml"
+    call_command("spectacular", "--file", str(target))
+    assert target.read_bytes() == committed.read_bytes(), (
+        "the API schema changed; if on purpose, run `make schema` and commit docs/api/openapi.yaml"
+    )
