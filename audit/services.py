@@ -32,8 +32,6 @@ from audit.models import (
     event_hash,
     normalize_details,
 )
-from organizations.models import Department
-from organizations.scoping import Actor
 
 SYSTEM_LABEL = "system"
 ANONYMOUS_LABEL = "anonymous"
@@ -52,7 +50,7 @@ class AuditEntry:
     object_type: str
     object_id: str | int
     details: Mapping[str, Any] = field(default_factory=dict)
-    department: Department | None = None
+    department: models.Model | None = None
 
     @classmethod
     def for_object(
@@ -60,7 +58,7 @@ class AuditEntry:
         obj: models.Model,
         *,
         details: Mapping[str, Any] | None = None,
-        department: Department | None = None,
+        department: models.Model | None = None,
     ) -> AuditEntry:
         object_type, object_id = _object_key(obj)
         return cls(object_type, object_id, details or {}, department)
@@ -76,11 +74,12 @@ class _Actor:
 def _resolve_actor(actor: object | None) -> _Actor:
     if actor is None:
         return _Actor(None, SYSTEM_LABEL, None)
-    if isinstance(actor, Actor):
-        # organizations.scoping.Actor: a staff user or an API client on behalf of a department.
-        user = actor.user if actor.api_client is None else None
-        department_id = actor.department.pk if actor.department is not None else None
-        return _Actor(user.pk if user is not None else None, actor.label, department_id)
+    identity = getattr(actor, "audit_identity", None)
+    if callable(identity):
+        # organizations.scoping.Actor (a staff user or an API client on behalf of a
+        # department) names itself: the trail stays below organizations (R20).
+        user_id, label, department_id = identity()
+        return _Actor(user_id, label, department_id)
     if isinstance(actor, AbstractBaseUser):
         try:
             department_id = actor.membership.department_id  # type: ignore[attr-defined]
@@ -142,7 +141,7 @@ def audit_record(
     object_type: str = "",
     object_id: str | int = "",
     details: Mapping[str, Any] | None = None,
-    department: Department | None = None,
+    department: models.Model | None = None,
     at: datetime.datetime | None = None,
 ) -> AuditEvent:
     """Record one event in the caller's transaction and return it.
@@ -184,7 +183,7 @@ def audit_record_many(
     actor: object | None,
     action: str,
     entries: Iterable[AuditEntry],
-    department: Department | None = None,
+    department: models.Model | None = None,
     at: datetime.datetime | None = None,
 ) -> int:
     """Record one event per entry, all with the same actor, action and time; return the count.

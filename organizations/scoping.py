@@ -38,6 +38,13 @@ class Actor:
             return self.user.get_username()
         return "system"
 
+    def audit_identity(self) -> tuple[Any, str, int | None]:
+        """Who this is in the audit trail (R20): the user's id (none for an API client), the
+        label recorded with the event, and the department acted for."""
+        user = self.user if self.api_client is None else None
+        department_id = self.department.pk if self.department is not None else None
+        return (user.pk if user is not None else None, self.label, department_id)
+
 
 def actor_for_user(user: Any) -> Actor:
     if user is None or not user.is_authenticated:
