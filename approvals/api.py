@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
+from organizations.idempotency import idempotent
 from organizations.scoping import actor_for_request
 
 from . import selectors

@@ -3,8 +3,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from audit.naming import actor_name
 from linzi_platform.admin import PlatformModelAdmin
+from linzi_platform.people import person_name, staff_names
 
 
 @admin.register(AuditEvent)
@@ -39,7 +39,7 @@ class AuditEventAdmin(PlatformModelAdmin):
     )
 
     def object_name(self, obj: AuditEvent) -> str:
-        return f"#{obj.pk} {obj.action} · {actor_name(obj.actor_label)}"
+        return f"#{obj.pk} {obj.action} · {person_name(obj.actor_label, staff_names())}"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

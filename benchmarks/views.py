@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.api import LicenceInput
-from linzi_platform.idempotency import idempotent
+from organizations.idempotency import idempotent
 
 from .models import BenchRow
 

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 
 from approvals.models import ApprovalItem
 from linzi_platform.api_errors import Conflict
-from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
+from organizations.idempotency import idempotent
 from organizations.models import Department
 from organizations.scoping import Actor, actor_for_request
 

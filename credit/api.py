@@ -21,10 +21,10 @@ from rest_framework.views import APIView
 from approvals.api import PushSummaryOutput
 from approvals.models import ApprovalItem, CreditMode
 from linzi_platform.api_errors import Conflict
-from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
+from organizations.idempotency import idempotent
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_request
 

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organizations.people import person_name
+from linzi_platform.people import person_name
 
 BLANK_LABEL = "---------"
 PERSON_LABEL_SUFFIXES = ("by_label", "actor_label")
@@ -41,7 +41,7 @@ admin_list._boolean_icon = _boolean_icon
 
 
 def _full_name(first: str | None, last: str | None) -> str:
-    # The same composition as organizations.people.staff_names.
+    # The same composition as linzi_platform.people.staff_names.
     return f"{first} {last}".strip() if first and last else (first or last or "")
 
 

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linzi_platform.api_errors import Conflict
-from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
+from organizations.idempotency import idempotent
 from organizations.scoping import Actor, actor_for_request
 
 from . import selectors

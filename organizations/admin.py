@@ -22,10 +22,10 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from linzi_platform.admin import PlatformModelAdmin
+from linzi_platform.people import person_name, staff_names
 
 from .forms import DepartmentMergeForm
 from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
-from .people import person_name, staff_names
 from .scoping import actor_for_user
 from .services import (
     api_client_create,

@@ -28,11 +28,11 @@ from approvals.models import Counterparty, Licence
 from approvals.selectors import licences_visible
 from approvals.validators import normalize_code, validate_credit_code, validate_id_number
 from linzi_platform.api_errors import Conflict
-from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
 from notifications.models import Push
 from notifications.selectors import pushes_visible
 from notifications.services import PushConflict
+from organizations.idempotency import idempotent
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor, actor_for_request
 

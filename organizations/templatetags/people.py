@@ -1,6 +1,6 @@
 from django import template
 
-from organizations.people import person_name, staff_names
+from linzi_platform.people import person_name, staff_names
 
 register = template.Library()
 

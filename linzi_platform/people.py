@@ -1,4 +1,5 @@
-"""How a person who acted is named on a page: records store a stable label (the username,
+"""How a person who acted is named on a page (the ground floor: audit, organizations and every
+app above them show names the same way): records store a stable label (the username,
 "system" for the platform's own sweeps, "api:<client>" for a partner system); people read
 the staff member's name, 系统自动 or the client system's name."""
 
