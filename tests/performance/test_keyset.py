@@ -1,5 +1,5 @@
 """Keyset pagination reads the rows after the cursor as one index range per sort column
-(issue #9); walking every page must still give every row once, in order, with ties."""
+(R1, R3); walking every page must still give every row once, in order, with ties."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Query counts of the busy pages are pinned (issue #9): each page below is loaded with 30+
+"""Query counts of the busy pages are pinned (R1, R3, R18): each page below is loaded with 30+
 rows, feedback and replies, so one query per row (N+1) would blow its bound at once.
 
 The bounds are the measured counts plus a small margin; a failure means a page started to

@@ -1,4 +1,4 @@
-"""Schemathesis over the whole OpenAPI schema, in process (issue #8, point 8): for every
+"""Schemathesis over the whole OpenAPI schema, in process (R1–R20 through the API): for every
 operation, a bounded number of generated requests — valid and invalid — with an approval
 and a supervision department's key. No request may answer 5xx, and every response must
 match the schema (status codes, content types, bodies, the error envelope)."""

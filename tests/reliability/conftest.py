@@ -1,4 +1,4 @@
-"""Real processes for the reliability tests (issue #10): a private Redis that can be stopped,
+"""Real processes for the reliability tests (R1, R3, R4, R20): a private Redis that can be stopped,
 Celery workers that can be killed, an HTTP webhook receiver and an SMTP sink on 127.0.0.1.
 
 The worker is another process, so it must see what the test commits: these tests use

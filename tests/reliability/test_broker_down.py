@@ -1,4 +1,4 @@
-"""Broker down (issue #10, point 1), for real: a Redis of our own is not running while a
+"""Broker down (R1, R4: nothing lost), for real: a Redis of our own is not running while a
 decision is recorded in a platform process, then started, and a real worker delivers.
 
 What guarantees it: the pushes, the e-mail outbox rows and the webhook outbox rows are

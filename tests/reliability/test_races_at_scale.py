@@ -1,4 +1,4 @@
-"""Races at scale on PostgreSQL, with threads (issue #10, point 3).
+"""Races at scale on PostgreSQL, with threads (R3, R4: one winner per transition).
 
 Each race is genuine: the two contenders are released by one barrier per push and act on
 the same row at the same moment. Persistent thread pairs (one connection each) keep 1000

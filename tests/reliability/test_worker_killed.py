@@ -1,4 +1,4 @@
-"""Worker killed (issue #10, point 2): a real Celery worker is SIGKILLed in the middle of
+"""Worker killed (R1, R4, R20: nothing lost): a real Celery worker is SIGKILLed in the middle of
 an auto-claim sweep, of a webhook batch and of an e-mail batch; nothing is lost, nothing
 that matters is done twice.
 

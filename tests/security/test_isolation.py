@@ -1,4 +1,4 @@
-"""Department isolation, generated from the URL resolver (issue #10, point 4).
+"""Department isolation, generated from the URL resolver (R3, R6: each department sees its own).
 
 Every URL pattern that takes an argument must appear in exactly one table below. A new pattern
 that nobody classified makes `test_every_url_pattern_with_an_argument_is_classified` fail, so an

@@ -1,4 +1,4 @@
-"""Uploads (issue #10, point 5): every upload field — web forms, the API, the admin — refuses
+"""Uploads (R14, R17, R20): every upload field — web forms, the API, the admin — refuses
 a file just over the limit of linzi_platform/uploads.py, a file of another type, or one whose
 content does not match its name, with an error on the field and nothing written (no row, no
 file). An accepted upload lands under MEDIA_ROOT, outside the static web root, and is served
