@@ -5,11 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counterparties.validators import normalize_code
 from linzi_platform.forms import HelpfulFormMixin
 
 from .models import ApprovalItem, CreditMode
 from .services import licence_decision_problems
-from .validators import normalize_code
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from counterparties.models import Counterparty
+from counterparties.validators import code_kind, normalize_code
 from organizations.models import Department
 from organizations.scoping import Actor
 
-from .models import ApprovalItem, Counterparty, ItemSampleText, Licence
-from .validators import code_kind, normalize_code
+from .models import ApprovalItem, ItemSampleText, Licence
 
 SEARCH_MAX_LENGTH = 100
 LICENCE_SUBJECT = "approvals.licence"

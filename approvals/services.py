@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
+from counterparties.models import Counterparty
+from counterparties.selectors import counterparty_find
+from counterparties.services import counterparty_get_or_create, counterparty_problems
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -18,10 +21,8 @@ from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
 
 from . import push_kinds
-from .counterparties import counterparty_find, counterparty_get_or_create, counterparty_problems
 from .models import (
     ApprovalItem,
-    Counterparty,
     CreditMode,
     Licence,
     LicenceStatus,

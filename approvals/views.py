@@ -10,15 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from counterparties.models import Counterparty
+from counterparties.validators import mask_phone, normalize_code
 from linzi_platform.pagination import keyset_page
 from notifications.selectors import counterparty_push_exists
 from organizations.scoping import actor_for_user
 
 from . import selectors
 from .forms import LicenceDecisionForm, item_needs
-from .models import ApprovalItem, Counterparty
+from .models import ApprovalItem
 from .services import licence_decide
-from .validators import mask_phone, normalize_code
 
 
 def _approval_actor(request: HttpRequest):

@@ -52,14 +52,14 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 def valid_credit_code(body: str = "91370305MA3C8Q7X") -> str:
     """A 统一社会信用代码 with the right GB 32100 check character for its 17 first chars."""
-    from approvals.validators import credit_code_check_char
+    from counterparties.validators import credit_code_check_char
 
     first17 = (body + "0" * 17)[:17]
     return first17 + credit_code_check_char(first17)
 
 
 def valid_id_number(first17: str = "37030519800101123") -> str:
-    from approvals.validators import id_number_check_char
+    from counterparties.validators import id_number_check_char
 
     return first17 + id_number_check_char(first17)
 

@@ -6,8 +6,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
 from audit.models import AuditEvent
+from counterparties.models import Counterparty
 from notifications import services
 from notifications.models import (
     Delivery,

@@ -328,7 +328,7 @@ def test_an_opinion_without_rectification_lets_the_case_close(
 
 
 def test_the_credit_code_helper_makes_codes_the_validators_accept():
-    from approvals.validators import validate_credit_code
+    from counterparties.validators import validate_credit_code
 
     validate_credit_code(valid_credit_code("91370305MA3CUP01"))
 

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 
 from approvals.models import ApprovalItem
 from approvals.services import licence_decide
-from approvals.validators import credit_code_check_char
 from audit.models import AuditEvent
+from counterparties.validators import credit_code_check_char
 from notifications.models import Push, PushState
 from notifications.services import (
     PushConflict,
