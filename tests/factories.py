@@ -96,23 +96,25 @@ def record_licence(
     **extra,
 ):
     """A licence decided by `clerk` through the real service (pushes, audit and all)."""
-    from approvals.services import licence_decide
+    from approvals.services import DecisionInput, licence_decide
     from organizations.scoping import actor_for_user
 
     decided_on = decided_on or datetime.date(2026, 9, 30)
     return licence_decide(
         actor=actor_for_user(clerk),
-        item=item,
-        counterparty={
-            "name": name,
-            "credit_code": valid_credit_code(credit_body),
-            "contact_name": "王五",
-            "contact_phone": "0533-7181234",
-        },
-        licence_no=licence_no,
-        licence_date=decided_on,
-        valid_from=decided_on,
-        **extra,
+        decision=DecisionInput(
+            item=item,
+            counterparty={
+                "name": name,
+                "credit_code": valid_credit_code(credit_body),
+                "contact_name": "王五",
+                "contact_phone": "0533-7181234",
+            },
+            licence_no=licence_no,
+            licence_date=decided_on,
+            valid_from=decided_on,
+            **extra,
+        ),
     )
 
 

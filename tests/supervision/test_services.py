@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import LicenceStatus
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from audit.models import AuditEvent
 from notifications.models import Push, PushState
 from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue
@@ -181,10 +181,11 @@ def test_a_decision_for_a_restricted_counterparty_needs_the_acknowledgement(
         "valid_from": datetime.date(2026, 11, 20),
     }
     with pytest.raises(ValidationError) as error:
-        licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        licence_decide(actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments))
     assert "access_acknowledged" in error.value.message_dict
     second = licence_decide(
-        actor=actor_for_user(approval_clerk), access_acknowledged=True, **arguments
+        actor=actor_for_user(approval_clerk),
+        decision=DecisionInput(access_acknowledged=True, **arguments),
     )
     assert second.access_level == "restricted"
     assert second.access_acknowledged_at is not None
