@@ -14,12 +14,10 @@ from notifications.models import Push
 
 from .models import (
     ApprovalItem,
-    Counterparty,
     ItemSampleText,
     Licence,
     LicenceStatusChange,
 )
-from .validators import normalize_code, normalize_phone
 
 
 class ItemSampleTextForm(forms.ModelForm):
@@ -67,21 +65,6 @@ class ApprovalItemAdmin(PlatformModelAdmin):
     filter_horizontal = ["supervision_departments"]
     inlines = [ItemSampleTextInline]
     readonly_fields = ["updated_at"]
-
-
-@admin.register(Counterparty)
-class CounterpartyAdmin(PlatformModelAdmin):
-    list_display = ["name", "kind", "credit_code", "id_number", "contact_name", "contact_phone"]
-    list_filter = ["kind"]
-    search_fields = ["name", "credit_code", "id_number", "contact_name"]
-    readonly_fields = ["created_at", "updated_at"]
-
-    def save_model(self, request: HttpRequest, obj: Counterparty, form: Any, change: bool) -> None:
-        # Same normal form as counterparty_get_or_create, so the code is found again later.
-        obj.credit_code = normalize_code(obj.credit_code) or None
-        obj.id_number = normalize_code(obj.id_number) or None
-        obj.contact_phone = normalize_phone(obj.contact_phone)
-        super().save_model(request, obj, form, change)
 
 
 class ReadOnlyAdminMixin:

@@ -14,8 +14,9 @@ from organizations.idempotency import idempotent
 from organizations.scoping import actor_for_request
 
 from . import selectors
+from .decision_checks import important_files_for
 from .models import ApprovalItem, CreditMode
-from .services import licence_decide
+from .services import DecisionInput, licence_decide
 
 
 class CounterpartyInput(serializers.Serializer):
@@ -145,9 +146,8 @@ def _important_file(arguments: dict[str, Any], actor: Any) -> Any:
     item = arguments["item"]
     if file_id is None or not item.is_important:
         return None
-    from coordination.selectors import important_file_for
-
-    file = important_file_for(item=item, actor=actor).filter(pk=file_id).first()
+    files = important_files_for(item=item, actor=actor)
+    file = None if files is None else files.filter(pk=file_id).first()
     if file is None:
         raise exceptions.ValidationError(
             {"important_file": [_("Choose an important-matter file of this item.")]}
@@ -180,7 +180,7 @@ class LicenceListCreateApi(generics.GenericAPIView):
         arguments = dict(data.validated_data)
         arguments["important_file"] = _important_file(arguments, actor)
         try:
-            licence = licence_decide(actor=actor, **arguments)
+            licence = licence_decide(actor=actor, decision=DecisionInput(**arguments))
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(_nest_errors(exc.message_dict)) from exc
         body = {

@@ -5,11 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counterparties.validators import normalize_code
 from linzi_platform.forms import HelpfulFormMixin
 
+from .decision_checks import important_files_for
 from .models import ApprovalItem, CreditMode
-from .services import licence_decision_problems
-from .validators import normalize_code
+from .services import DecisionInput, licence_decision_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -75,12 +76,11 @@ class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.item = item
         self.actor = actor
-        if item.is_important:
-            from coordination.selectors import important_file_for
-
+        files = important_files_for(item=item, actor=actor) if item.is_important else None
+        if files is not None:
             self.fields["important_file"] = forms.ModelChoiceField(
                 label=_("Important-matter file"),
-                queryset=important_file_for(item=item, actor=actor),
+                queryset=files,
                 required=False,
                 help_text=_("Important items are decided only on a complete file (R14)."),
             )
@@ -129,7 +129,7 @@ class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        problems = licence_decision_problems(actor=self.actor, **self.service_arguments())
+        problems = licence_decision_problems(actor=self.actor, decision=self.decision_input())
         for field, messages in problems.items():
             target = self.SERVICE_FIELD_MAP.get(field, field)
             if target in self.errors:
@@ -138,8 +138,11 @@ class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
                 self.add_error(target if target in self.fields else None, message)
         return data
 
-    def service_arguments(self) -> dict[str, Any]:
+    def decision_input(self) -> DecisionInput:
         # Also called from clean() on partial data: a field that failed its own check is absent.
+        return DecisionInput(**self._decision_arguments())
+
+    def _decision_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         code_field = data.get("code_type") or "credit_code"
         arguments: dict[str, Any] = {

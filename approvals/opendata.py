@@ -23,7 +23,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from .models import ApprovalItem, CounterpartyKind, Licence
+from counterparties.models import CounterpartyKind
+
+from .models import ApprovalItem, Licence
 from .public import licence_public_status, shanghai_today
 from .selectors import items_public
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from counterparties.models import CounterpartyKind
+from counterparties.validators import mask_name
 from organizations.models import Department
 
-from .models import CounterpartyKind, Licence, LicenceStatus, LicenceStatusChange
-from .validators import mask_name
+from .models import Licence, LicenceStatus, LicenceStatusChange
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPIRED = "expired"

@@ -1,15 +1,17 @@
 """Reads: the public catalog of transferred items (R19) and the licences an actor may see."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from counterparties.models import Counterparty
+from counterparties.selectors import counterparty_find
+from counterparties.validators import code_kind, normalize_code
 from organizations.models import Department
 from organizations.scoping import Actor
 
-from .models import ApprovalItem, Counterparty, ItemSampleText, Licence
-from .validators import code_kind, normalize_code
+from .decision_checks import DecisionAccess, counterparty_access
+from .models import ApprovalItem, ItemSampleText, Licence
 
 SEARCH_MAX_LENGTH = 100
 LICENCE_SUBJECT = "approvals.licence"
@@ -85,18 +87,17 @@ class CounterpartyLookup:
     code: str
     kind: str
     counterparty: Counterparty | None
-    access: Any
+    access: DecisionAccess
 
 
 def counterparty_lookup(*, actor: Actor, code: str) -> CounterpartyLookup:
     """``code`` must be well formed (``validators.code_kind``)."""
     from notifications.selectors import counterparty_push_exists
-    from supervision.selectors import counterparty_access
 
     code = normalize_code(code)
     kind = code_kind(code)
-    counterparty = Counterparty.objects.filter(**{kind: code}).first()
-    access = counterparty_access(counterparty=counterparty)
+    counterparty = counterparty_find(**{kind: code})
+    access = counterparty_access(counterparty)
     if counterparty is not None and not counterparty_push_exists(
         actor=actor, counterparty_code=counterparty.code
     ):

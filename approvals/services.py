@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
+from counterparties.models import Counterparty
+from counterparties.selectors import counterparty_find
+from counterparties.services import counterparty_get_or_create, counterparty_problems
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -18,10 +21,16 @@ from notifications.services import PushSubject, push_send
 from organizations.scoping import Actor
 
 from . import push_kinds
-from .counterparties import counterparty_find, counterparty_get_or_create, counterparty_problems
+from .decision_checks import (
+    CreditCommitmentCheck,
+    DecisionAccess,
+    ImportantMatterGate,
+    VerificationStart,
+    counterparty_access,
+    decision_check,
+)
 from .models import (
     ApprovalItem,
-    Counterparty,
     CreditMode,
     Licence,
     LicenceStatus,
@@ -144,6 +153,29 @@ def counterparty_snapshot(counterparty: Counterparty) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DecisionInput:
+    """What a clerk submits for one approval decision (R2): the web form and the API both
+    build one, so ``licence_decision_problems`` and ``licence_decide`` read the same thing.
+
+    ``counterparty`` holds name, credit_code or id_number, contact_name and contact_phone as
+    typed; ``important_file`` is the chosen important-matter file (R14), ``commitment_scan``
+    the optional scan of a credit-approval commitment (R10)."""
+
+    item: ApprovalItem
+    counterparty: dict[str, Any]
+    licence_no: str
+    licence_date: datetime.date | None
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None = None
+    integrated_licence: dict[str, Any] | None = None
+    commitment: dict[str, Any] | None = None
+    access_acknowledged: bool = False
+    ordinary_procedure: bool = False
+    commitment_scan: UploadedFile | None = None
+    important_file: Any = None
+
+
 @dataclass
 class _DecisionCheck:
     """What checking a decision found: its problems by field, and what the write needs."""
@@ -153,81 +185,132 @@ class _DecisionCheck:
     face_info: dict[str, Any] | None
     commitment_letter: dict[str, Any] | None
     credit: bool
-    access: Any
+    access: DecisionAccess
 
 
 def _decision_check(
-    *,
-    actor: Actor,
-    item: ApprovalItem,
-    counterparty: dict[str, Any],
-    licence_no: str,
-    licence_date: datetime.date | None,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None,
-    integrated_licence: dict[str, Any] | None,
-    commitment: dict[str, Any] | None,
-    access_acknowledged: bool,
-    ordinary_procedure: bool,
-    commitment_scan: UploadedFile | None,
-    important_file: Any,
-    now: datetime.datetime,
+    *, actor: Actor, decision: DecisionInput, now: datetime.datetime
 ) -> _DecisionCheck:
     """Every rule a decision must pass, read-only: all problems are collected, none stops the
     others, so one submit names every bad field (R2, R7, R10, R14)."""
     errors: FieldErrors = {}
+    item = decision.item
+    licence_no = _check_licence_no(errors, decision.licence_no)
+    receivers = _check_item(errors, item)
+    _check_dates(
+        errors,
+        licence_date=decision.licence_date,
+        valid_from=decision.valid_from,
+        valid_to=decision.valid_to,
+        today=timezone.localdate(now),
+    )
+    face_info = _clean_integrated_licence(errors, item, decision.integrated_licence)
+    # A credit-approval item decided on the spot against a signed commitment (Art. 8), unless
+    # the clerk uses the ordinary procedure (always open; the only one for strict access).
+    credit = item.credit_mode != CreditMode.NONE and not decision.ordinary_procedure
+    commitment_letter = _clean_commitment(errors, item, decision.commitment, now, credit=credit)
+    _check_commitment_scan(errors, decision.commitment_scan)
+    _check_important_file(errors, item=item, important_file=decision.important_file, actor=actor)
+    _check_licence_no_unused(errors, licence_no=licence_no, actor=actor)
+    access = _check_counterparty(errors, decision.counterparty)
+    _check_access(errors, access=access, acknowledged=decision.access_acknowledged, credit=credit)
+    return _DecisionCheck(
+        errors=errors,
+        receivers=receivers,
+        face_info=face_info,
+        commitment_letter=commitment_letter,
+        credit=credit,
+        access=access,
+    )
+
+
+def _check_licence_no(errors: FieldErrors, licence_no: str) -> str:
     licence_no = (licence_no or "").strip()
     if not licence_no:
         _add(errors, "licence_no", _("The licence number is required."))
     elif len(licence_no) > 64:
         _add(errors, "licence_no", _("The licence number is too long (64 characters at most)."))
+    return licence_no
+
+
+def _check_item(errors: FieldErrors, item: ApprovalItem) -> list[Any]:
+    """The item is in the catalog and has departments to push to (R1); those departments."""
     if not item.active:
         _add(errors, "item", _("This item is no longer in the catalog."))
     receivers = list(item.supervision_departments.filter(active=True).order_by("code"))
     if not receivers:
         _add(errors, "item", _("No responsible supervision department is set for this item."))
-    _check_dates(
-        errors,
-        licence_date=licence_date,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        today=timezone.localdate(now),
-    )
-    face_info = _clean_integrated_licence(errors, item, integrated_licence)
-    # A credit-approval item decided on the spot against a signed commitment (Art. 8), unless
-    # the clerk uses the ordinary procedure (always open; the only one for strict access).
-    credit = item.credit_mode != CreditMode.NONE and not ordinary_procedure
-    commitment_letter = _clean_commitment(errors, item, commitment, now, credit=credit)
-    if commitment_scan is not None:
-        # Checked here, with the other fields: inside the transaction a bad scan surfaced as
-        # a bare ValidationError without a field (a 500 in the decision form).
-        try:
-            validate_upload(commitment_scan)
-        except ValidationError as exc:
-            for message in exc.messages:
-                _add(errors, "commitment_scan", message)
-    _check_important_file(errors, item=item, important_file=important_file, actor=actor)
+    return receivers
+
+
+def _check_commitment_scan(errors: FieldErrors, scan: UploadedFile | None) -> None:
+    # Checked here, with the other fields: inside the transaction a bad scan surfaced as
+    # a bare ValidationError without a field (a 500 in the decision form).
+    if scan is None:
+        return
+    try:
+        validate_upload(scan)
+    except ValidationError as exc:
+        for message in exc.messages:
+            _add(errors, "commitment_scan", message)
+
+
+def _check_important_file(
+    errors: FieldErrors, *, item: ApprovalItem, important_file: Any, actor: Actor
+) -> None:
+    """R14: an important item's decision is refused until its file holds the consultations,
+    the stakeholder opinions and the hearing (or why none was needed); each gap is named."""
+    if not item.is_important:
+        return
+    gate = decision_check(ImportantMatterGate)
+    if important_file is None or gate is None:
+        _add(
+            errors,
+            "important_file",
+            _(
+                "This is an important item: choose its important-matter file (consultation, "
+                "stakeholder opinions, hearing) before deciding."
+            ),
+        )
+        return
+    if not gate.files_for(item=item, actor=actor).filter(pk=important_file.pk).exists():
+        _add(errors, "important_file", _("Choose an important-matter file of this item."))
+        return
+    for missing in gate.missing(file=important_file):
+        _add(errors, "important_file", _("Missing: %(what)s") % {"what": missing})
+
+
+def _check_licence_no_unused(errors: FieldErrors, *, licence_no: str, actor: Actor) -> None:
     if (
         licence_no
         and Licence.objects.filter(department=actor.department, licence_no=licence_no).exists()
     ):
         _add(errors, "licence_no", _("This licence number has already been recorded."))
-    party_arguments = _counterparty_arguments(counterparty)
-    party_problems = counterparty_problems(**party_arguments)
-    for field, problems in (
-        ValidationError(party_problems).message_dict.items() if party_problems else ()
-    ):
-        for message in problems:
+
+
+def _check_counterparty(errors: FieldErrors, counterparty: dict[str, Any]) -> DecisionAccess:
+    """The counterparty's problems under ``counterparty.<field>``, and its access (R7): that
+    of the counterparty on record; a new one has no listing, so normal access."""
+    arguments = _counterparty_arguments(counterparty)
+    problems = counterparty_problems(**arguments)
+    for field, messages in ValidationError(problems).message_dict.items() if problems else ():
+        for message in messages:
             _add(errors, f"counterparty.{field}", message)
-    # The access of a counterparty on record; a new one has no listing, so normal access.
-    access = counterparty_access_check(
+    return counterparty_access_check(
         None
-        if party_problems
+        if problems
         else counterparty_find(
-            credit_code=party_arguments["credit_code"], id_number=party_arguments["id_number"]
+            credit_code=arguments["credit_code"], id_number=arguments["id_number"]
         )
     )
-    if access.is_limited and not access_acknowledged:
+
+
+def _check_access(
+    errors: FieldErrors, *, access: DecisionAccess, acknowledged: bool, credit: bool
+) -> None:
+    """R7: a limited access is decided only once acknowledged; strict access excludes
+    credit approval (R10)."""
+    if access.is_limited and not acknowledged:
         _add(
             errors,
             "access_acknowledged",
@@ -246,68 +329,15 @@ def _decision_check(
                 "credit approval: handle the application by the ordinary procedure."
             ),
         )
-    return _DecisionCheck(
-        errors=errors,
-        receivers=receivers,
-        face_info=face_info,
-        commitment_letter=commitment_letter,
-        credit=credit,
-        access=access,
-    )
 
 
-def licence_decision_problems(
-    *,
-    actor: Actor,
-    item: ApprovalItem,
-    counterparty: dict[str, Any],
-    licence_no: str,
-    licence_date: datetime.date | None,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None = None,
-    integrated_licence: dict[str, Any] | None = None,
-    commitment: dict[str, Any] | None = None,
-    access_acknowledged: bool = False,
-    ordinary_procedure: bool = False,
-    commitment_scan: UploadedFile | None = None,
-    important_file: Any = None,
-) -> FieldErrors:
+def licence_decision_problems(*, actor: Actor, decision: DecisionInput) -> FieldErrors:
     """What ``licence_decide`` would refuse, by field, without writing anything: the web
     form shows these next to its own parse errors, so one submit names every problem."""
-    return _decision_check(
-        actor=actor,
-        item=item,
-        counterparty=counterparty,
-        licence_no=licence_no,
-        licence_date=licence_date,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        integrated_licence=integrated_licence,
-        commitment=commitment,
-        access_acknowledged=access_acknowledged,
-        ordinary_procedure=ordinary_procedure,
-        commitment_scan=commitment_scan,
-        important_file=important_file,
-        now=timezone.now(),
-    ).errors
+    return _decision_check(actor=actor, decision=decision, now=timezone.now()).errors
 
 
-def licence_decide(
-    *,
-    actor: Actor,
-    item: ApprovalItem,
-    counterparty: dict[str, Any],
-    licence_no: str,
-    licence_date: datetime.date | None,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None = None,
-    integrated_licence: dict[str, Any] | None = None,
-    commitment: dict[str, Any] | None = None,
-    access_acknowledged: bool = False,
-    ordinary_procedure: bool = False,
-    commitment_scan: UploadedFile | None = None,
-    important_file: Any = None,
-) -> Licence:
+def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
     """Record an approval decision and push it to every responsible supervision department
     in one transaction (R1, R2): nothing is half-written. The pushes made are on the
     returned licence as ``pushes_created`` (for the answer, without reading them back).
@@ -316,89 +346,21 @@ def licence_decide(
     keyed by field. The decision's audit events are chained when the work is done
     (``audit_deferred``), so concurrent decisions wait for each other's chain lock only
     around their commits."""
-    department = actor.department
-    if department is None or not department.is_approval:
-        raise PermissionDenied(_("Only the approval department records licence decisions."))
+    _refuse_unless_approval_department(actor)
     now = timezone.now()
-    check = _decision_check(
-        actor=actor,
-        item=item,
-        counterparty=counterparty,
-        licence_no=licence_no,
-        licence_date=licence_date,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        integrated_licence=integrated_licence,
-        commitment=commitment,
-        access_acknowledged=access_acknowledged,
-        ordinary_procedure=ordinary_procedure,
-        commitment_scan=commitment_scan,
-        important_file=important_file,
-        now=now,
-    )
+    check = _decision_check(actor=actor, decision=decision, now=now)
     raise_if_errors(check.errors)
-    licence_no = licence_no.strip()
-    receivers, access, credit = check.receivers, check.access, check.credit
-    face_info, commitment_letter = check.face_info, check.commitment_letter
     try:
         with transaction.atomic(), audit_deferred():
-            party = counterparty_get_or_create(**_counterparty_arguments(counterparty))
-            licence = Licence.objects.create(
-                item=item,
-                counterparty=party,
-                department=department,
-                licence_no=licence_no,
-                licence_date=licence_date,
-                valid_from=valid_from,
-                valid_to=valid_to,
-                integrated_licence=face_info,
-                commitment=commitment_letter,
-                decided_by=actor.user if getattr(actor.user, "pk", None) else None,
-                decided_by_label=actor.label,
-                decided_at=now,
-                access_level=access.level,
-                access_reasons=access.reasons,
-                access_acknowledged_at=now if access.is_limited else None,
-                important_file_id=important_file.pk if item.is_important else None,
-            )
-            if credit:
-                from credit.services import credit_commitment_record
-
-                credit_commitment_record(
-                    licence=licence, commitment=commitment_letter, actor=actor, scan=commitment_scan
+            licence = _licence_create(actor=actor, decision=decision, check=check, now=now)
+            if check.credit:
+                _credit_decision_record(
+                    licence=licence, decision=decision, check=check, actor=actor
                 )
-            LicenceStatusChange.objects.create(
-                licence=licence,
-                from_status="",
-                to_status=LicenceStatus.VALID,
-                reason=_("Licence granted"),
-                changed_by_label=actor.label,
-                changed_at=now,
-            )
-            audit_record(
-                actor=actor,
-                action="licence.decide",
-                obj=licence,
-                details={
-                    "item": item.code,
-                    "licence_no": licence_no,
-                    "counterparty": party.code,
-                    "receivers": [receiver.code for receiver in receivers],
-                    "access": access.level,
-                    "access_acknowledged": access.is_limited,
-                    "procedure": "credit" if credit else "ordinary",
-                    "important_file": important_file.pk if item.is_important else None,
-                },
-                at=now,
-            )
-            licence.pushes_created = push_send(
-                kind=push_kinds.APPROVAL_DECISION,
-                sender=department,
-                receivers=receivers,
-                payload=decision_payload(licence),
-                subject=_licence_subject(licence),
-                actor=actor,
-                sent_at=now,
+            _licence_status_start(licence, actor=actor, now=now)
+            _decision_audit(licence, decision=decision, check=check, actor=actor, now=now)
+            licence.pushes_created = _decision_push(
+                licence, receivers=check.receivers, actor=actor, now=now
             )
     except IntegrityError as exc:
         # Two clerks recording the same licence number at once: the loser gets a field error.
@@ -408,37 +370,114 @@ def licence_decide(
     return licence
 
 
-def _check_important_file(
-    errors: dict[str, list[str]], *, item: ApprovalItem, important_file: Any, actor: Actor
+def _refuse_unless_approval_department(actor: Actor) -> None:
+    department = actor.department
+    if department is None or not department.is_approval:
+        raise PermissionDenied(_("Only the approval department records licence decisions."))
+
+
+def _licence_create(
+    *, actor: Actor, decision: DecisionInput, check: _DecisionCheck, now: datetime.datetime
+) -> Licence:
+    """The counterparty (found again or recorded) and the licence, with the R7 access the
+    clerk saw and the R14 file the decision was made on."""
+    party = counterparty_get_or_create(**_counterparty_arguments(decision.counterparty))
+    access, item = check.access, decision.item
+    return Licence.objects.create(
+        item=item,
+        counterparty=party,
+        department=actor.department,
+        licence_no=decision.licence_no.strip(),
+        licence_date=decision.licence_date,
+        valid_from=decision.valid_from,
+        valid_to=decision.valid_to,
+        integrated_licence=check.face_info,
+        commitment=check.commitment_letter,
+        decided_by=actor.user if getattr(actor.user, "pk", None) else None,
+        decided_by_label=actor.label,
+        decided_at=now,
+        access_level=access.level,
+        access_reasons=access.reasons,
+        access_acknowledged_at=now if access.is_limited else None,
+        important_file_id=decision.important_file.pk if item.is_important else None,
+    )
+
+
+def _credit_decision_record(
+    *, licence: Licence, decision: DecisionInput, check: _DecisionCheck, actor: Actor
 ) -> None:
-    """R14: an important item's decision is refused until its file holds the consultations,
-    the stakeholder opinions and the hearing (or why none was needed); each gap is named."""
-    if not item.is_important:
-        return
-    from coordination.selectors import important_file_for, important_file_missing
-
-    if important_file is None:
-        _add(
-            errors,
-            "important_file",
-            _(
-                "This is an important item: choose its important-matter file (consultation, "
-                "stakeholder opinions, hearing) before deciding."
-            ),
+    """R10, R11: the signed commitment is kept and the on-site verification opened by the
+    credit side, through what it registered (nothing when no app did)."""
+    commitment = decision_check(CreditCommitmentCheck)
+    if commitment is not None:
+        commitment.record(
+            licence=licence,
+            commitment=check.commitment_letter,
+            actor=actor,
+            scan=decision.commitment_scan,
         )
-        return
-    if not important_file_for(item=item, actor=actor).filter(pk=important_file.pk).exists():
-        _add(errors, "important_file", _("Choose an important-matter file of this item."))
-        return
-    for missing in important_file_missing(file=important_file):
-        _add(errors, "important_file", _("Missing: %(what)s") % {"what": missing})
+    verification = decision_check(VerificationStart)
+    if verification is not None:
+        verification.start(licence=licence, actor=actor)
 
 
-def counterparty_access_check(counterparty: Counterparty | None) -> Any:
-    """R7 check of a counterparty (the supervision side keeps the listings)."""
-    from supervision.selectors import counterparty_access
+def _licence_status_start(licence: Licence, *, actor: Actor, now: datetime.datetime) -> None:
+    LicenceStatusChange.objects.create(
+        licence=licence,
+        from_status="",
+        to_status=LicenceStatus.VALID,
+        reason=_("Licence granted"),
+        changed_by_label=actor.label,
+        changed_at=now,
+    )
 
-    return counterparty_access(counterparty=counterparty)
+
+def _decision_audit(
+    licence: Licence,
+    *,
+    decision: DecisionInput,
+    check: _DecisionCheck,
+    actor: Actor,
+    now: datetime.datetime,
+) -> None:
+    item = decision.item
+    audit_record(
+        actor=actor,
+        action="licence.decide",
+        obj=licence,
+        details={
+            "item": item.code,
+            "licence_no": licence.licence_no,
+            "counterparty": licence.counterparty.code,
+            "receivers": [receiver.code for receiver in check.receivers],
+            "access": check.access.level,
+            "access_acknowledged": check.access.is_limited,
+            "procedure": "credit" if check.credit else "ordinary",
+            "important_file": decision.important_file.pk if item.is_important else None,
+        },
+        at=now,
+    )
+
+
+def _decision_push(
+    licence: Licence, *, receivers: list[Any], actor: Actor, now: datetime.datetime
+) -> list[Any]:
+    """R1: the decision goes to every responsible supervision department at once."""
+    return push_send(
+        kind=push_kinds.APPROVAL_DECISION,
+        sender=actor.department,
+        receivers=receivers,
+        payload=decision_payload(licence),
+        subject=_licence_subject(licence),
+        actor=actor,
+        sent_at=now,
+    )
+
+
+def counterparty_access_check(counterparty: Counterparty | None) -> DecisionAccess:
+    """R7 check of a counterparty (the supervision side keeps the listings and registers
+    the check)."""
+    return counterparty_access(counterparty)
 
 
 def _counterparty_arguments(data: dict[str, Any] | None) -> dict[str, Any]:

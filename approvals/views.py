@@ -10,15 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from counterparties.models import Counterparty
+from counterparties.validators import mask_phone, normalize_code
 from linzi_platform.pagination import keyset_page
 from notifications.selectors import counterparty_push_exists
 from organizations.scoping import actor_for_user
 
 from . import selectors
+from .decision_checks import credit_notice
 from .forms import LicenceDecisionForm, item_needs
-from .models import ApprovalItem, Counterparty
+from .models import ApprovalItem
 from .services import licence_decide
-from .validators import mask_phone, normalize_code
 
 
 def _approval_actor(request: HttpRequest):
@@ -127,7 +129,7 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
         lookup = _lookup(actor, normalize_code(request.POST.get("code"))[:18])
         if form.is_valid():
             try:
-                licence = licence_decide(actor=actor, **form.service_arguments())
+                licence = licence_decide(actor=actor, decision=form.decision_input())
             except ValidationError as exc:  # a race: someone recorded the number meanwhile
                 form.add_service_errors(exc.message_dict)
             else:
@@ -137,6 +139,8 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
                     % {"n": item.supervision_departments.filter(active=True).count()},
                 )
                 return redirect("approvals:licence-detail", pk=licence.pk)
+    # R10: the one-time notice of a credit-approval item, shown before the commitment.
+    notice = credit_notice(item=item)
     return render(
         request,
         "approvals/decision_form.html",
@@ -146,7 +150,8 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
             "item_needs": item_needs(item),
             "access": lookup.access if lookup else None,
             "lookup": lookup,
-            "credit_notice": _credit_notice(item),
+            "credit_notice": notice[0] if notice else None,
+            "credit_notice_template": notice[1] if notice else None,
         },
     )
 
@@ -199,13 +204,6 @@ def counterparty_lookup(request: HttpRequest) -> JsonResponse:
             },
         }
     )
-
-
-def _credit_notice(item: ApprovalItem) -> dict | None:
-    """R10: the one-time notice of a credit-approval item, shown before the commitment."""
-    from credit.selectors import credit_notice
-
-    return credit_notice(item=item)
 
 
 @login_required

@@ -20,8 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from approvals.models import ApprovalItem, Counterparty, CounterpartyKind, Licence
-from approvals.validators import credit_code_check_char
+from approvals.models import ApprovalItem, Licence
+from counterparties.models import Counterparty, CounterpartyKind
+from counterparties.validators import credit_code_check_char
 from organizations.models import ApiClient, Department, DepartmentKind, StaffMembership, StaffRole
 from workdays.calendar import CALENDAR_TZ
 

@@ -7,7 +7,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from . import reorganisation, todo
+        from . import decision_checks, reorganisation, todo
 
+        decision_checks.register()
         reorganisation.register()
         todo.register()

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import ApprovalItem
-from approvals.validators import normalize_code, validate_credit_code, validate_id_number
 from audit.services import AuditEntry, audit_record, audit_record_many
+from counterparties.validators import normalize_code, validate_credit_code, validate_id_number
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.field_errors import raise_if_errors as _raise_if
 from linzi_platform.uploads import validate_upload

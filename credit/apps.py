@@ -7,8 +7,9 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit approval")
 
     def ready(self) -> None:
-        from . import push_kinds, reorganisation, todo
+        from . import decision_checks, push_kinds, reorganisation, todo
 
+        decision_checks.register()
         push_kinds.register()
         reorganisation.register()
         todo.register()

@@ -131,35 +131,45 @@ def credit_commitment_record(
     actor: Actor,
     scan: UploadedFile | None = None,
 ) -> CreditCommitment:
-    """Called inside licence_decide for a credit-approval item decided on the spot (R10, R11):
-    keeps the signed commitment and, for post-verification, opens the 10-working-day task."""
+    """Called inside licence_decide for a credit-approval item decided on the spot (R10):
+    keeps the signed commitment (registered as the decision's CreditCommitmentCheck)."""
     if scan is not None:
         validate_upload(scan)
-    mode = commitment.get("mode") or licence.item.credit_mode
     entry = CreditCatalogEntry.objects.filter(item=licence.item).first()
-    record = CreditCommitment.objects.create(
+    return CreditCommitment.objects.create(
         licence=licence,
-        mode=mode,
+        mode=_commitment_mode(licence, commitment),
         text=commitment["text"],
         signer=commitment.get("signer") or licence.counterparty.name,
         signed_at=datetime.datetime.fromisoformat(commitment["signed_at"]),
         scan=scan or "",
         catalog_version=entry.version if entry else None,
     )
-    if mode == CreditMode.POST_VERIFICATION:
-        verification = Verification.objects.create(
-            licence=licence,
-            department=licence.department,
-            deadline=add_working_days(licence.decided_at, VERIFICATION_WORKING_DAYS),
-        )
-        audit_record(
-            actor=actor,
-            action="credit.verification_open",
-            obj=verification,
-            details={"licence": licence.pk, "deadline": verification.deadline.isoformat()},
-            at=licence.decided_at,
-        )
-    return record
+
+
+def credit_verification_open(*, licence: Licence, actor: Actor) -> Verification | None:
+    """Called inside licence_decide for a credit-approval item decided on the spot (R11):
+    a post-verification item gets its 10-working-day on-site verification task (registered
+    as the decision's VerificationStart). None for an exempt item."""
+    if _commitment_mode(licence, licence.commitment) != CreditMode.POST_VERIFICATION:
+        return None
+    verification = Verification.objects.create(
+        licence=licence,
+        department=licence.department,
+        deadline=add_working_days(licence.decided_at, VERIFICATION_WORKING_DAYS),
+    )
+    audit_record(
+        actor=actor,
+        action="credit.verification_open",
+        obj=verification,
+        details={"licence": licence.pk, "deadline": verification.deadline.isoformat()},
+        at=licence.decided_at,
+    )
+    return verification
+
+
+def _commitment_mode(licence: Licence, commitment: dict[str, Any] | None) -> str:
+    return (commitment or {}).get("mode") or licence.item.credit_mode
 
 
 def _approval_actor_for(actor: Actor, verification: Verification) -> None:

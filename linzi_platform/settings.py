@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "organizations",
     "workdays",
     "audit",
+    "counterparties",
     "approvals",
     "notifications",
     "supervision",

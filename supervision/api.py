@@ -24,9 +24,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.api import CounterpartyInput, PushSummaryOutput
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
 from approvals.selectors import licences_visible
-from approvals.validators import normalize_code, validate_credit_code, validate_id_number
+from counterparties.models import Counterparty
+from counterparties.selectors import counterparty_by_code
+from counterparties.validators import normalize_code, validate_credit_code, validate_id_number
 from linzi_platform.api_errors import Conflict
 from linzi_platform.pagination import ApiCursorPagination
 from notifications.models import Push
@@ -130,7 +132,7 @@ def _counterparty_for_code(code: str | None, field: str) -> Counterparty | None:
     """None for no code; a 400 on `field` for a code nobody has."""
     if not code:
         return None
-    counterparty = selectors.counterparty_by_code(code)
+    counterparty = counterparty_by_code(code)
     if counterparty is None:
         raise exceptions.ValidationError(
             {field: [_("No counterparty with this credit code or ID number is on record.")]}
@@ -454,7 +456,7 @@ class CounterpartyAccessApi(APIView):
                 _("Only the approval department checks the access of a counterparty."),
             )
         code = _check_code(code)
-        counterparty = selectors.counterparty_by_code(code)
+        counterparty = counterparty_by_code(code)
         check = selectors.counterparty_access(counterparty=counterparty)
         body = {
             "access": check.level,

@@ -7,7 +7,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from . import push_kinds, todo
+        from . import decision_checks, push_kinds, todo
 
+        decision_checks.register()
         push_kinds.register()
         todo.register()

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
 from approvals.selectors import licences_visible
+from counterparties.models import Counterparty
+from counterparties.selectors import counterparty_by_code
 from linzi_platform.forms import HelpfulFormMixin
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 
-from . import selectors
 from .models import LICENCE_KINDS, PENALTY_KINDS, ActionKind, LetterAction, ListingType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -267,7 +268,7 @@ class ListingAddForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     SERVICE_FIELD_MAP = {"counterparty": "code"}
 
     def clean_code(self) -> Counterparty:
-        counterparty = selectors.counterparty_by_code(self.cleaned_data["code"])
+        counterparty = counterparty_by_code(self.cleaned_data["code"])
         if counterparty is None:
             raise forms.ValidationError(
                 _("No counterparty with this credit code or ID number is on record.")
@@ -376,7 +377,7 @@ class CaseOpenForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
         code = self.cleaned_data.get("counterparty_code", "").strip()
         if not code:
             return None
-        counterparty = selectors.counterparty_by_code(code)
+        counterparty = counterparty_by_code(code)
         if counterparty is None:
             raise forms.ValidationError(
                 _("No counterparty with this credit code or ID number is on record.")

@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
+from counterparties.models import Counterparty
 from organizations.models import Department
 
 

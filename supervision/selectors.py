@@ -7,7 +7,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from approvals.models import Counterparty
+from counterparties.models import Counterparty
 from notifications.models import Push
 from organizations.scoping import Actor, scope_to_department
 
@@ -92,13 +92,6 @@ def counterparty_access(
             }
         )
     return AccessCheck(level=str(level), reasons=reasons)
-
-
-def counterparty_by_code(code: str) -> Counterparty | None:
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    return Counterparty.objects.filter(Q(credit_code=code) | Q(id_number=code)).first()
 
 
 def restricted_counterparties(*, search: str = "") -> QuerySet[CounterpartyListing]:

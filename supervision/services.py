@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.counterparties import counterparty_get_or_create
-from approvals.models import Counterparty, Licence, LicenceStatus
+from approvals.models import Licence, LicenceStatus
 from approvals.selectors import licences_visible
 from approvals.services import (
     LicenceStatusConflict,
@@ -21,6 +20,8 @@ from approvals.services import (
     licence_status_change_refusal,
 )
 from audit.services import audit_record
+from counterparties.models import Counterparty
+from counterparties.services import counterparty_get_or_create
 from linzi_platform.errors import DuplicateRecord, ExistingRecord
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload

@@ -52,14 +52,14 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 def valid_credit_code(body: str = "91370305MA3C8Q7X") -> str:
     """A 统一社会信用代码 with the right GB 32100 check character for its 17 first chars."""
-    from approvals.validators import credit_code_check_char
+    from counterparties.validators import credit_code_check_char
 
     first17 = (body + "0" * 17)[:17]
     return first17 + credit_code_check_char(first17)
 
 
 def valid_id_number(first17: str = "37030519800101123") -> str:
-    from approvals.validators import id_number_check_char
+    from counterparties.validators import id_number_check_char
 
     return first17 + id_number_check_char(first17)
 
@@ -96,23 +96,25 @@ def record_licence(
     **extra,
 ):
     """A licence decided by `clerk` through the real service (pushes, audit and all)."""
-    from approvals.services import licence_decide
+    from approvals.services import DecisionInput, licence_decide
     from organizations.scoping import actor_for_user
 
     decided_on = decided_on or datetime.date(2026, 9, 30)
     return licence_decide(
         actor=actor_for_user(clerk),
-        item=item,
-        counterparty={
-            "name": name,
-            "credit_code": valid_credit_code(credit_body),
-            "contact_name": "王五",
-            "contact_phone": "0533-7181234",
-        },
-        licence_no=licence_no,
-        licence_date=decided_on,
-        valid_from=decided_on,
-        **extra,
+        decision=DecisionInput(
+            item=item,
+            counterparty={
+                "name": name,
+                "credit_code": valid_credit_code(credit_body),
+                "contact_name": "王五",
+                "contact_phone": "0533-7181234",
+            },
+            licence_no=licence_no,
+            licence_date=decided_on,
+            valid_from=decided_on,
+            **extra,
+        ),
     )
 
 

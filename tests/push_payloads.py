@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import CreditMode, LicenceStatus
-from approvals.services import licence_change_status, licence_decide
+from approvals.services import DecisionInput, licence_change_status, licence_decide
 from credit.models import Verification
 from credit.services import breach_report, verification_record
 from notifications.models import Push
@@ -199,13 +199,15 @@ def _licence(approval_clerk, item, n: int, **extra: Any):
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         return licence_decide(
             actor=actor_for_user(approval_clerk),
-            item=item,
-            counterparty=_counterparty(n),
-            licence_no=f"鲁淄许字〔2026〕{n:06d}",
-            licence_date=datetime.date(2026, 9, 30),
-            valid_from=datetime.date(2026, 9, 30),
-            valid_to=datetime.date(2031, 9, 29),
-            **extra,
+            decision=DecisionInput(
+                item=item,
+                counterparty=_counterparty(n),
+                licence_no=f"鲁淄许字〔2026〕{n:06d}",
+                licence_date=datetime.date(2026, 9, 30),
+                valid_from=datetime.date(2026, 9, 30),
+                valid_to=datetime.date(2031, 9, 29),
+                **extra,
+            ),
         )
 
 

@@ -1,7 +1,7 @@
 from django import template
 
 from approvals.models import ApprovalItem, LicenceStatus, item_display_name
-from approvals.validators import mask_phone as _mask_phone
+from counterparties.validators import mask_phone as _mask_phone
 
 register = template.Library()
 

@@ -6,9 +6,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.counterparties import counterparty_get_or_create
 from approvals.models import ApprovalItem, Licence, LicenceStatus, LicenceStatusChange
-from approvals.validators import credit_code_check_char
+from counterparties.services import counterparty_get_or_create
+from counterparties.validators import credit_code_check_char
 from organizations.models import Department
 from tests.factories import DepartmentFactory
 
@@ -70,7 +70,7 @@ def licence(approval_department: Department) -> Licence:
     [
         "admin:approvals_approvalitem_changelist",
         "admin:approvals_approvalitem_add",
-        "admin:approvals_counterparty_changelist",
+        "admin:counterparties_counterparty_changelist",
         "admin:approvals_licence_changelist",
     ],
 )
@@ -83,7 +83,7 @@ def test_item_and_counterparty_change_pages_render(
 ) -> None:
     for name, pk in (
         ("admin:approvals_approvalitem_change", licence.item_id),
-        ("admin:approvals_counterparty_change", licence.counterparty_id),
+        ("admin:counterparties_counterparty_change", licence.counterparty_id),
     ):
         assert admin_client_for.get(reverse(name, args=[pk])).status_code == 200
 

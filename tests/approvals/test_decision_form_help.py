@@ -11,7 +11,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import ApprovalItem, Counterparty, CreditMode, Licence
+from approvals.models import ApprovalItem, CreditMode, Licence
+from counterparties.models import Counterparty
 from organizations.models import StaffRole
 from supervision.models import CounterpartyListing, ListingType
 from tests.clients import logged_in

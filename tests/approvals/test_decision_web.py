@@ -3,7 +3,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
+from counterparties.models import Counterparty
 from notifications.models import Delivery, DeliveryStatus, Push
 from notifications.tasks import deliveries_send_pending
 from tests.clients import logged_in

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from approvals.models import ImportantCategory, Licence
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from coordination.services import (
     consultation_record,
     important_file_create,
@@ -42,17 +42,19 @@ def file(approval_clerk, important_item):
 def decide(clerk, item, **extra):
     return licence_decide(
         actor=actor_for_user(clerk),
-        item=item,
-        counterparty={
-            "name": "齐鲁化工仓储有限公司",
-            "credit_code": valid_credit_code("91370305MA3CMP01"),
-            "contact_name": "钱八",
-            "contact_phone": "13600000000",
-        },
-        licence_no="鲁淄危化〔2026〕9",
-        licence_date=datetime.date(2026, 11, 20),
-        valid_from=datetime.date(2026, 11, 20),
-        **extra,
+        decision=DecisionInput(
+            item=item,
+            counterparty={
+                "name": "齐鲁化工仓储有限公司",
+                "credit_code": valid_credit_code("91370305MA3CMP01"),
+                "contact_name": "钱八",
+                "contact_phone": "13600000000",
+            },
+            licence_no="鲁淄危化〔2026〕9",
+            licence_date=datetime.date(2026, 11, 20),
+            valid_from=datetime.date(2026, 11, 20),
+            **extra,
+        ),
     )
 
 

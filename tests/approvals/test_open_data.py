@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from approvals.models import ApprovalItem, Licence, LicenceStatus
 from approvals.opendata import ITEM_COLUMNS, LICENCE_COLUMNS, open_data_dir
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from approvals.tasks import regenerate_open_data
 from organizations.scoping import actor_for_user
 from tests.factories import (
@@ -77,7 +77,9 @@ def decide(approval_clerk, item):
             "integrated_licence": {"title": "食品经营综合许可证", "scope": "预包装食品销售"},
         }
         arguments.update(overrides)
-        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        return licence_decide(
+            actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments)
+        )
 
     return _decide
 

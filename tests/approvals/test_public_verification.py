@@ -14,7 +14,7 @@ from django.urls import reverse
 from approvals.models import Licence, LicenceStatus
 from approvals.public import licence_qr_svg
 from approvals.push_kinds import APPROVAL_DECISION, ApprovalDecisionPayload
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from notifications.models import Push
 from organizations.scoping import actor_for_user
 from tests.factories import (
@@ -79,7 +79,9 @@ def decide(approval_clerk, item):
             "valid_to": datetime.date(2031, 1, 4),
         }
         arguments.update(overrides)
-        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        return licence_decide(
+            actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments)
+        )
 
     return _decide
 

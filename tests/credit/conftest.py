@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from approvals.models import CreditMode
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
 from tests.factories import (
@@ -113,6 +113,8 @@ def decide(approval_clerk, post_item):
             "commitment": commitment(),
         }
         arguments.update(overrides)
-        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        return licence_decide(
+            actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments)
+        )
 
     return _decide

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.timezone import localtime
 
-from approvals.models import Counterparty, CounterpartyKind, CreditMode, Licence
+from approvals.models import CreditMode, Licence
 from approvals.push_kinds import APPROVAL_DECISION
+from counterparties.models import Counterparty, CounterpartyKind
 from credit.models import CreditCommitment, Verification, VerificationState
 from credit.selectors import credit_notice
 from credit.services import credit_entry_save

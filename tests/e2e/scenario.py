@@ -7,7 +7,7 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from approvals.models import ApprovalItem, Licence
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.models import Department, StaffRole
 from organizations.scoping import actor_for_user
 from tests.factories import (
@@ -72,15 +72,17 @@ def licence_record(world: World, *, name: str | None = None) -> Licence:
     today = datetime.date.today()
     return licence_decide(
         actor=actor_for_user(world.approval_clerk),
-        item=world.food_item,
-        counterparty={
-            "name": name or f"临淄齐都食品有限公司{n}",
-            "credit_code": valid_credit_code(f"91370305MA3E{n:04d}"),
-            "contact_name": "李四",
-            "contact_phone": "13912345678",
-        },
-        licence_no=f"JY23703050{n:05d}",
-        licence_date=today,
-        valid_from=today,
-        valid_to=today + datetime.timedelta(days=5 * 365),
+        decision=DecisionInput(
+            item=world.food_item,
+            counterparty={
+                "name": name or f"临淄齐都食品有限公司{n}",
+                "credit_code": valid_credit_code(f"91370305MA3E{n:04d}"),
+                "contact_name": "李四",
+                "contact_phone": "13912345678",
+            },
+            licence_no=f"JY23703050{n:05d}",
+            licence_date=today,
+            valid_from=today,
+            valid_to=today + datetime.timedelta(days=5 * 365),
+        ),
     )

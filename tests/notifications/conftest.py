@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
 
@@ -49,7 +49,9 @@ def decide(approval_clerk, food_item):
             "valid_to": datetime.date(2031, 9, 29),
         }
         arguments.update(overrides)
-        return licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        return licence_decide(
+            actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments)
+        )
 
     return _decide
 

@@ -6,8 +6,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from approvals.models import Counterparty, Licence
+from approvals.models import Licence
 from audit.models import AuditEvent
+from counterparties.models import Counterparty
 from notifications import services
 from notifications.models import (
     Delivery,
@@ -163,16 +164,14 @@ def test_a_notification_commitment_item_requires_the_commitment_letter(
 def test_only_the_approval_department_decides(supervision_clerk, food_item):
     from django.core.exceptions import PermissionDenied
 
-    from approvals.services import licence_decide
+    from approvals.services import DecisionInput, licence_decide
 
     with pytest.raises(PermissionDenied):
         licence_decide(
             actor=actor_for_user(supervision_clerk),
-            item=food_item,
-            counterparty={},
-            licence_no="x",
-            licence_date=None,
-            valid_from=None,
+            decision=DecisionInput(
+                item=food_item, counterparty={}, licence_no="x", licence_date=None, valid_from=None
+            ),
         )
 
 

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, valid_credit_code, valid_id_number
 from tests.security.fuzz import (
@@ -434,17 +434,19 @@ def test_credit_endpoints_refuse_bad_input(world: World) -> None:
 
     licence_decide(
         actor=actor_for_user(world.users["A1"]),
-        item=world.objects["item"],
-        counterparty={
-            "name": "临淄接口测试第二大药房",
-            "credit_code": valid_credit_code("91370305MA3CX003"),
-            "contact_name": "王建",
-            "contact_phone": "13805331234",
-        },
-        licence_no="鲁CB5330003",
-        licence_date=NOW.date(),
-        valid_from=NOW.date(),
-        commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        decision=DecisionInput(
+            item=world.objects["item"],
+            counterparty={
+                "name": "临淄接口测试第二大药房",
+                "credit_code": valid_credit_code("91370305MA3CX003"),
+                "contact_name": "王建",
+                "contact_phone": "13805331234",
+            },
+            licence_no="鲁CB5330003",
+            licence_date=NOW.date(),
+            valid_from=NOW.date(),
+            commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        ),
     )
     verification = Verification.objects.exclude(pk=world.pk("verification")).get()
     catalog_text = {

@@ -24,7 +24,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, StaffFactory, valid_credit_code, valid_id_number
@@ -424,17 +424,19 @@ def test_supervision_forms_refuse_bad_input(world: World) -> None:
 def _fresh_verification(world: World) -> None:
     licence_decide(
         actor=actor_for_user(world.users["A1"]),
-        item=world.objects["item"],
-        counterparty={
-            "name": "临淄安全测试第二大药房",
-            "credit_code": valid_credit_code("91370305MA3CX002"),
-            "contact_name": "王建",
-            "contact_phone": "13805331234",
-        },
-        licence_no="鲁CB5330002",
-        licence_date=NOW.date(),
-        valid_from=NOW.date(),
-        commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        decision=DecisionInput(
+            item=world.objects["item"],
+            counterparty={
+                "name": "临淄安全测试第二大药房",
+                "credit_code": valid_credit_code("91370305MA3CX002"),
+                "contact_name": "王建",
+                "contact_phone": "13805331234",
+            },
+            licence_no="鲁CB5330002",
+            licence_date=NOW.date(),
+            valid_from=NOW.date(),
+            commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.static import serve
 
 from approvals.models import ApprovalItem
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from coordination.models import Consultation
 from credit.models import CreditCommitment, Verification, VerificationFile
 from linzi_platform.uploads import MAX_UPLOAD_BYTES
@@ -237,17 +237,19 @@ def extra(world: World) -> dict[str, int]:
     )
     licence_decide(
         actor=actor_for_user(world.users["A1"]),
-        item=ApprovalItem.objects.get(code="sec-pharmacy"),
-        counterparty={
-            "name": "临淄上传测试第二大药房",
-            "credit_code": valid_credit_code("91370305MA3CX078"),
-            "contact_name": "王建",
-            "contact_phone": "13805331234",
-        },
-        licence_no="鲁CB5339978",
-        licence_date=NOW.date(),
-        valid_from=NOW.date(),
-        commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        decision=DecisionInput(
+            item=ApprovalItem.objects.get(code="sec-pharmacy"),
+            counterparty={
+                "name": "临淄上传测试第二大药房",
+                "credit_code": valid_credit_code("91370305MA3CX078"),
+                "contact_name": "王建",
+                "contact_phone": "13805331234",
+            },
+            licence_no="鲁CB5339978",
+            licence_date=NOW.date(),
+            valid_from=NOW.date(),
+            commitment={"text": "承诺材料真实。", "signed_at": NOW.isoformat(), "signer": "王建"},
+        ),
     )
     verification = Verification.objects.exclude(pk=world.pk("verification")).get()
     return {"case": case.pk, "verification": verification.pk}

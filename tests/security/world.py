@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from approvals.models import CreditMode, ItemSampleText, Licence
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from coordination.services import (
     consultation_record,
     important_file_create,
@@ -144,23 +144,25 @@ def build_world() -> World:
 
     licence: Licence = licence_decide(
         actor=a1_actor,
-        item=credit_item,
-        counterparty={
-            "name": "临淄安全测试大药房有限公司",
-            "credit_code": valid_credit_code("91370305MA3CX001"),
-            "contact_name": "王建",
-            "contact_phone": "13805331234",
-        },
-        licence_no="鲁CB5330001",
-        licence_date=NOW.date(),
-        valid_from=NOW.date(),
-        valid_to=NOW.date().replace(year=2031),
-        commitment={
-            "text": "本单位郑重承诺：所提交材料真实有效。",
-            "signed_at": NOW.isoformat(),
-            "signer": "王建",
-        },
-        commitment_scan=pdf("commitment.pdf"),
+        decision=DecisionInput(
+            item=credit_item,
+            counterparty={
+                "name": "临淄安全测试大药房有限公司",
+                "credit_code": valid_credit_code("91370305MA3CX001"),
+                "contact_name": "王建",
+                "contact_phone": "13805331234",
+            },
+            licence_no="鲁CB5330001",
+            licence_date=NOW.date(),
+            valid_from=NOW.date(),
+            valid_to=NOW.date().replace(year=2031),
+            commitment={
+                "text": "本单位郑重承诺：所提交材料真实有效。",
+                "signed_at": NOW.isoformat(),
+                "signer": "王建",
+            },
+            commitment_scan=pdf("commitment.pdf"),
+        ),
     )
     world.objects["licence"] = licence
     world.objects["counterparty"] = licence.counterparty

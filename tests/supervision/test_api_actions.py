@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
-from approvals.models import Counterparty, LicenceStatus
+from approvals.models import LicenceStatus
+from counterparties.models import Counterparty
 from notifications.models import Push
 from supervision.models import CounterpartyListing, Evidence, ListingType, SupervisionAction
 from tests.clients import api_for

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import LicenceStatus
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from audit.models import AuditEvent
 from notifications.models import Push, PushState
 from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue
@@ -181,10 +181,11 @@ def test_a_decision_for_a_restricted_counterparty_needs_the_acknowledgement(
         "valid_from": datetime.date(2026, 11, 20),
     }
     with pytest.raises(ValidationError) as error:
-        licence_decide(actor=actor_for_user(approval_clerk), **arguments)
+        licence_decide(actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments))
     assert "access_acknowledged" in error.value.message_dict
     second = licence_decide(
-        actor=actor_for_user(approval_clerk), access_acknowledged=True, **arguments
+        actor=actor_for_user(approval_clerk),
+        decision=DecisionInput(access_acknowledged=True, **arguments),
     )
     assert second.access_level == "restricted"
     assert second.access_acknowledged_at is not None
@@ -328,7 +329,7 @@ def test_an_opinion_without_rectification_lets_the_case_close(
 
 
 def test_the_credit_code_helper_makes_codes_the_validators_accept():
-    from approvals.validators import validate_credit_code
+    from counterparties.validators import validate_credit_code
 
     validate_credit_code(valid_credit_code("91370305MA3CUP01"))
 

@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from approvals.models import ApprovalItem
-from approvals.services import licence_decide
-from approvals.validators import credit_code_check_char
+from approvals.services import DecisionInput, licence_decide
 from audit.models import AuditEvent
+from counterparties.validators import credit_code_check_char
 from notifications.models import Push, PushState
 from notifications.services import (
     PushConflict,
@@ -124,19 +124,21 @@ class Command(BaseCommand):
         try:
             licence_decide(
                 actor=rng.choice(actors),
-                item=item,
-                commitment=commitment,
-                counterparty={
-                    "name": f"临淄模拟企业{run}{n:03d}有限公司",
-                    "credit_code": _credit_code(rng),
-                    "contact_name": "模拟联系人",
-                    "contact_phone": f"0533-7{rng.randrange(10**6):06d}",
-                },
-                licence_no=f"SIM{run}{n:05d}",
-                licence_date=today,
-                valid_from=today,
-                valid_to=today + datetime.timedelta(days=5 * 365),
-                ordinary_procedure=True,
+                decision=DecisionInput(
+                    item=item,
+                    commitment=commitment,
+                    counterparty={
+                        "name": f"临淄模拟企业{run}{n:03d}有限公司",
+                        "credit_code": _credit_code(rng),
+                        "contact_name": "模拟联系人",
+                        "contact_phone": f"0533-7{rng.randrange(10**6):06d}",
+                    },
+                    licence_no=f"SIM{run}{n:05d}",
+                    licence_date=today,
+                    valid_from=today,
+                    valid_to=today + datetime.timedelta(days=5 * 365),
+                    ordinary_procedure=True,
+                ),
             )
         except (ValidationError, PermissionDenied):
             done["decisions_refused"] += 1

@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals.counterparties import counterparty_get_or_create
-from approvals.models import Counterparty, CounterpartyKind
-from approvals.validators import credit_code_check_char, id_number_check_char
+from counterparties.models import Counterparty, CounterpartyKind
+from counterparties.services import counterparty_get_or_create
+from counterparties.validators import credit_code_check_char, id_number_check_char
 
 CREDIT_CODE = "91370305MA3C8Q7X2" + credit_code_check_char("91370305MA3C8Q7X2")
 ID_NUMBER = "37030519900307123" + id_number_check_char("37030519900307123")

@@ -1,4 +1,4 @@
-"""Counterparties (行政相对人): found again by their code, never duplicated."""
+"""Counterparties (行政相对人): recorded once per code, brought up to date, never duplicated."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,19 +77,6 @@ def counterparty_problems(
     except ValidationError as exc:
         _collect(errors, "contact_phone", exc)
     return errors
-
-
-def counterparty_find(
-    *, credit_code: str | None = None, id_number: str | None = None
-) -> Counterparty | None:
-    """The counterparty on record with this credit code or ID number, or None."""
-    credit_code = normalize_code(credit_code) or None
-    id_number = normalize_code(id_number) or None
-    if credit_code:
-        return Counterparty.objects.filter(credit_code=credit_code).first()
-    if id_number:
-        return Counterparty.objects.filter(id_number=id_number).first()
-    return None
 
 
 def counterparty_get_or_create(

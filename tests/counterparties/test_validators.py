@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from approvals.validators import (
+from counterparties.validators import (
     credit_code_check_char,
     id_number_check_char,
     mask_name,
