@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
+from linzi_platform.errors import DomainConflict
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -487,8 +488,11 @@ FINAL_STATUSES = frozenset(
 )
 
 
-class LicenceStatusConflict(Exception):
-    """The licence's current status does not allow the change."""
+class LicenceStatusConflict(DomainConflict):
+    """The licence's current status does not allow the change (a form shows it on the
+    licence it names)."""
+
+    field = "licence"
 
 
 def licence_status_change_refusal(licence: Licence) -> str | None:

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from linzi_platform.pagination import keyset_page
 from notifications.selectors import counterparty_push_exists
-from organizations.scoping import actor_for_user
+from organizations.models import DepartmentKind
+from organizations.scoping import Actor, actor_for_user
 
 from . import selectors
 from .forms import LicenceDecisionForm, item_needs
@@ -21,10 +22,11 @@ from .services import licence_decide
 from .validators import mask_phone, normalize_code
 
 
-def _approval_actor(request: HttpRequest):
+def _approval_actor(request: HttpRequest) -> Actor:
     actor = actor_for_user(request.user)
-    if actor.department is None or not actor.department.is_approval:
-        raise PermissionDenied(_("Only the approval department records licence decisions."))
+    actor.require_kind(
+        DepartmentKind.APPROVAL, _("Only the approval department records licence decisions.")
+    )
     return actor
 
 
@@ -158,7 +160,7 @@ def counterparty_lookup(request: HttpRequest) -> JsonResponse:
     ``selectors.counterparty_lookup`` for what it may tell. A session that ended answers
     with the login page, which the script reads as "the check could not be made now"."""
     actor = actor_for_user(request.user)
-    if actor.department is None or not actor.department.is_approval:
+    if not actor.is_of_kind(DepartmentKind.APPROVAL):
         message = _("Only the approval department records licence decisions.")
         return JsonResponse({"error": message}, status=403)
     code = normalize_code(request.GET.get("code"))[:40]

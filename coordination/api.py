@@ -8,7 +8,6 @@ Another department's record answers 404; a state conflict 409.
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -18,7 +17,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals.models import ApprovalItem
-from linzi_platform.api_errors import Conflict
 from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
 from organizations.models import Department
@@ -37,25 +35,6 @@ from .models import (
 )
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    if "__all__" in errors:
-        errors = dict(errors)
-        errors["non_field_errors"] = errors.pop("__all__")
-    return exceptions.ValidationError(errors)
-
-
-def _call(service: Any, **arguments: Any) -> Any:
-    """One service call: field errors → 400, state conflicts → 409 (PermissionDenied → 403
-    through the project's exception handler)."""
-    try:
-        return service(**arguments)
-    except DjangoValidationError as exc:
-        raise _service_errors(exc) from exc
-    except services.CoordinationConflict as exc:
-        raise Conflict(str(exc)) from exc
 
 
 def _department(code: str | None, field: str) -> Department | None:
@@ -206,8 +185,7 @@ class InquiryListCreateApi(generics.GenericAPIView):
         data = InquiryInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        inquiry = _call(
-            services.inquiry_send,
+        inquiry = services.inquiry_send(
             actor=actor,
             receiver=_department(values["receiver"], "receiver"),
             subject=values["subject"],
@@ -242,8 +220,8 @@ class InquiryReplyApi(APIView):
         inquiry = _inquiry(actor, pk)
         data = ReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        inquiry = _call(
-            services.inquiry_reply, actor=actor, inquiry=inquiry, text=data.validated_data["text"]
+        inquiry = services.inquiry_reply(
+            actor=actor, inquiry=inquiry, text=data.validated_data["text"]
         )
         return Response(InquiryOutput(inquiry).data)
 
@@ -362,8 +340,7 @@ class InspectionListCreateApi(generics.GenericAPIView):
             item = ApprovalItem.objects.filter(code=values["item"], active=True).first()
             if item is None:
                 raise exceptions.ValidationError({"item": [_("Unknown item.")]})
-        inspection = _call(
-            services.inspection_schedule,
+        inspection = services.inspection_schedule(
             actor=actor,
             kind=values["kind"],
             title=values["title"],
@@ -392,7 +369,7 @@ class InspectionConfirmApi(APIView):
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         actor = actor_for_request(request)
-        _call(services.inspection_confirm, actor=actor, inspection=_inspection(actor, pk))
+        services.inspection_confirm(actor=actor, inspection=_inspection(actor, pk))
         return Response(_inspection_out(actor, pk))
 
 
@@ -410,8 +387,7 @@ class InspectionReportApi(APIView):
         inspection = _inspection(actor, pk)
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.inspection_report_draft,
+        services.inspection_report_draft(
             actor=actor,
             inspection=inspection,
             **data.validated_data,
@@ -432,8 +408,7 @@ class InspectionSignOffApi(APIView):
         inspection = _inspection(actor, pk)
         data = SignOffInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.inspection_sign_off,
+        services.inspection_sign_off(
             actor=actor,
             inspection=inspection,
             agree=data.validated_data["decision"] == "sign",
@@ -530,8 +505,7 @@ class MeetingListCreateApi(generics.GenericAPIView):
         data = MeetingInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        meeting = _call(
-            services.meeting_convene,
+        meeting = services.meeting_convene(
             actor=actor,
             topic=values["topic"],
             agenda=values.get("agenda", ""),
@@ -563,8 +537,7 @@ class MeetingOpinionApi(APIView):
         meeting = _meeting(actor, pk)
         data = OpinionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        invitation = _call(
-            services.meeting_opinion,
+        invitation = services.meeting_opinion(
             actor=actor,
             meeting=meeting,
             opinion=data.validated_data["opinion"],
@@ -580,7 +553,7 @@ class MeetingMinutesApi(APIView):
         meeting = _meeting(actor, pk)
         data = MinutesInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(services.meeting_conclude, actor=actor, meeting=meeting, **data.validated_data)
+        services.meeting_conclude(actor=actor, meeting=meeting, **data.validated_data)
         return Response(MeetingOutput(_meeting(actor, pk)).data)
 
 
@@ -717,8 +690,7 @@ class ImportantFileListCreateApi(generics.GenericAPIView):
         item = ApprovalItem.objects.filter(code=values["item"]).first()
         if item is None:
             raise exceptions.ValidationError({"item": [_("Unknown item.")]})
-        file = _call(
-            services.important_file_create,
+        file = services.important_file_create(
             actor=actor,
             item=item,
             project_name=values["project_name"],
@@ -752,8 +724,7 @@ class ConsultationCreateApi(APIView):
         data = ConsultationInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        consultation = _call(
-            services.consultation_record,
+        consultation = services.consultation_record(
             actor=actor,
             file=file,
             department=_department(values.get("department"), "department"),
@@ -771,9 +742,7 @@ class StakeholderOpinionCreateApi(APIView):
         file = _file(actor, pk)
         data = StakeholderOpinionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        record = _call(
-            services.stakeholder_opinion_record, actor=actor, file=file, **data.validated_data
-        )
+        record = services.stakeholder_opinion_record(actor=actor, file=file, **data.validated_data)
         return Response(StakeholderOpinionOutput(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -785,7 +754,7 @@ class HearingCreateApi(APIView):
         file = _file(actor, pk)
         data = HearingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        hearing = _call(services.hearing_record, actor=actor, file=file, **data.validated_data)
+        hearing = services.hearing_record(actor=actor, file=file, **data.validated_data)
         return Response(HearingOutput(hearing).data, status=status.HTTP_201_CREATED)
 
 
@@ -797,8 +766,7 @@ class NoHearingReasonApi(APIView):
         file = _file(actor, pk)
         data = NoHearingInput(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.no_hearing_reason_record,
+        services.no_hearing_reason_record(
             actor=actor,
             file=file,
             reason=data.validated_data["reason"],

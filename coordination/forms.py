@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import ApprovalItem, ImportantCategory
-from linzi_platform.forms import HelpfulFormMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from linzi_platform.ids import parse_id
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
@@ -24,20 +24,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
-
-
-class ServiceErrorsMixin:
-    """Service errors are keyed by service field names; put them on this form's fields."""
-
-    SERVICE_FIELD_MAP: dict[str, str | None] = {}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            target = self.SERVICE_FIELD_MAP.get(field, field)
-            if target not in self.fields:  # type: ignore[attr-defined]
-                target = None
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -95,7 +81,7 @@ class InquiryForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
         self.fields["receiver"].queryset = selectors.departments_to_choose(actor=actor)
 
 
-class ReplyForm(HelpfulFormMixin, forms.Form):
+class ReplyForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     text = forms.CharField(label=_("Reply"), max_length=10000, widget=TEXTAREA)
 
 
@@ -122,7 +108,7 @@ class MeetingForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
         self.fields["important_file"].queryset = _own_files(actor)
 
 
-class OpinionForm(HelpfulFormMixin, forms.Form):
+class OpinionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     opinion = forms.CharField(
         label=_("Your department's opinion"), max_length=10000, widget=TEXTAREA
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from approvals.models import ApprovalItem
 from approvals.validators import normalize_code, validate_credit_code, validate_id_number
 from audit.services import AuditEntry, audit_record, audit_record_many
+from linzi_platform.errors import DomainConflict
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.field_errors import raise_if_errors as _raise_if
 from linzi_platform.uploads import validate_upload
@@ -69,7 +70,7 @@ LATEST = datetime.datetime(2100, 12, 31, 23, 59, tzinfo=CALENDAR_TZ)
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 
 
-class CoordinationConflict(Exception):
+class CoordinationConflict(DomainConflict):
     """The record is not in a state that allows the action (API 409)."""
 
 
@@ -142,10 +143,8 @@ def _department_of(actor: Actor) -> Department:
 
 
 def _approval_department_of(actor: Actor, message: str) -> Department:
-    department = _department_of(actor)
-    if department.kind != DepartmentKind.APPROVAL:
-        raise PermissionDenied(message)
-    return department
+    _department_of(actor)  # no department at all is said as such
+    return actor.require_kind(DepartmentKind.APPROVAL, message)
 
 
 def _notify(

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from linzi_platform.forms import ServiceErrorsMixin
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import call_service
 from notifications.selectors import annotate_time_left
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
@@ -34,7 +35,6 @@ from .forms import (
     OpinionForm,
     ReplyForm,
     ReportForm,
-    ServiceErrorsMixin,
     SignOffForm,
     StakeholderOpinionForm,
 )
@@ -57,25 +57,6 @@ PAGE_SIZE = 25
 
 def _actor(request: HttpRequest) -> Actor:
     return actor_for_user(request.user)
-
-
-def _is_approval(actor: Actor) -> bool:
-    return actor.department is not None and actor.department.kind == DepartmentKind.APPROVAL
-
-
-def _call(
-    request: HttpRequest, form: ServiceErrorsMixin, service: Callable[..., Any], **arguments: Any
-) -> Any:
-    """Call one service: its field errors go onto the form, a conflict becomes a message;
-    None means nothing was saved. PermissionDenied is left to answer 403."""
-    try:
-        return service(**arguments)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        form.add_service_errors(errors)
-    except services.CoordinationConflict as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 def _page(request: HttpRequest, queryset: QuerySet, order: tuple) -> Any:
@@ -140,7 +121,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        inquiry = _call(
+        inquiry = call_service(
             request,
             form,
             services.inquiry_send,
@@ -203,15 +184,12 @@ def inquiry_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _inquiry_page(request, inquiry, reply_form=form)
-    try:
-        services.inquiry_reply(actor=actor, inquiry=inquiry, text=form.cleaned_data["text"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error("text", message)
+    replied = call_service(
+        request, form, services.inquiry_reply, actor=actor, inquiry=inquiry, **form.cleaned_data
+    )
+    if form.errors:
         return _inquiry_page(request, inquiry, reply_form=form)
-    except services.CoordinationConflict as exc:
-        messages.error(request, str(exc))
-    else:
+    if replied is not None:
         messages.success(request, _("Your reply was sent."))
     return redirect("coordination:inquiry-detail", pk=pk)
 
@@ -237,7 +215,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "next_cursor": page.next_cursor,
             "state": state,
             "states": MeetingState.choices,
-            "can_convene": _is_approval(actor),
+            "can_convene": actor.is_of_kind(DepartmentKind.APPROVAL),
         },
     )
 
@@ -246,8 +224,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_approval(actor):
-        raise PermissionDenied(_("Only the approval department can do this."))
+    actor.require_kind(DepartmentKind.APPROVAL, _("Only the approval department can do this."))
     initial = {}
     file_id = parse_id(request.GET.get("file"))
     if file_id is not None:
@@ -255,7 +232,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        meeting = _call(
+        meeting = call_service(
             request,
             form,
             services.meeting_convene,
@@ -331,15 +308,12 @@ def meeting_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(request.POST)
     if not form.is_valid():
         return _meeting_page(request, meeting, opinion_form=form)
-    try:
-        services.meeting_opinion(actor=actor, meeting=meeting, opinion=form.cleaned_data["opinion"])
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error("opinion", message)
+    given = call_service(
+        request, form, services.meeting_opinion, actor=actor, meeting=meeting, **form.cleaned_data
+    )
+    if form.errors:
         return _meeting_page(request, meeting, opinion_form=form)
-    except services.CoordinationConflict as exc:
-        messages.error(request, str(exc))
-    else:
+    if given is not None:
         messages.success(request, _("Your department's opinion was recorded."))
     return redirect("coordination:meeting-detail", pk=pk)
 
@@ -351,7 +325,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(actor, pk)
     form = MinutesForm(request.POST)
     if form.is_valid():
-        done = _call(
+        done = call_service(
             request,
             form,
             services.meeting_conclude,
@@ -389,7 +363,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
             "next_cursor": page.next_cursor,
             "state": state,
             "states": InspectionState.choices,
-            "can_schedule": _is_approval(actor),
+            "can_schedule": actor.is_of_kind(DepartmentKind.APPROVAL),
         },
     )
 
@@ -398,8 +372,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inspection_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_approval(actor):
-        raise PermissionDenied(_("Only the approval department can do this."))
+    actor.require_kind(DepartmentKind.APPROVAL, _("Only the approval department can do this."))
     initial = {}
     file_id = parse_id(request.GET.get("file"))
     if file_id is not None:
@@ -407,7 +380,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     form = InspectionForm(request.POST or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        inspection = _call(
+        inspection = call_service(
             request,
             form,
             services.inspection_schedule,
@@ -490,11 +463,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     inspection = _visible_inspection(actor, pk)
-    try:
-        services.inspection_confirm(actor=actor, inspection=inspection)
-    except services.CoordinationConflict as exc:
-        messages.error(request, str(exc))
-    else:
+    if call_service(request, None, services.inspection_confirm, actor=actor, inspection=inspection):
         messages.success(request, _("Your attendance is confirmed."))
     return redirect("coordination:inspection-detail", pk=pk)
 
@@ -506,7 +475,7 @@ def inspection_report(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _visible_inspection(actor, pk)
     form = ReportForm(request.POST)
     if form.is_valid():
-        done = _call(
+        done = call_service(
             request,
             form,
             services.inspection_report_draft,
@@ -532,7 +501,7 @@ def inspection_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _visible_inspection(actor, pk)
     form = SignOffForm(request.POST)
     if form.is_valid():
-        done = _call(
+        done = call_service(
             request,
             form,
             services.inspection_sign_off,
@@ -584,7 +553,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
             "section": "files",
             "files": page.items,
             "next_cursor": page.next_cursor,
-            "can_create": _is_approval(actor),
+            "can_create": actor.is_of_kind(DepartmentKind.APPROVAL),
         },
     )
 
@@ -593,12 +562,11 @@ def file_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def file_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not _is_approval(actor):
-        raise PermissionDenied(_("Only the approval department can do this."))
+    actor.require_kind(DepartmentKind.APPROVAL, _("Only the approval department can do this."))
     form = ImportantFileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        file = _call(
+        file = call_service(
             request,
             form,
             services.important_file_create,
@@ -673,12 +641,9 @@ def _file_step(
     file = _visible_file(actor, pk)
     form = build(file)
     if form.is_valid():  # type: ignore[attr-defined]
-        try:
-            call(actor, file, form.cleaned_data)  # type: ignore[attr-defined]
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            form.add_service_errors(errors)
-        else:
+        data = form.cleaned_data  # type: ignore[attr-defined]
+        saved = call_service(request, form, call, actor=actor, file=file, data=data)
+        if saved is not None:
             messages.success(request, done)
             return redirect("coordination:file-detail", pk=pk)
     return _file_page(request, file, **{form_name: form})

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, QueryDict
 from django.utils import timezone
@@ -26,13 +25,11 @@ from rest_framework.views import APIView
 from approvals.api import CounterpartyInput, PushSummaryOutput
 from approvals.models import Counterparty, Licence
 from approvals.selectors import licences_visible
-from approvals.validators import normalize_code, validate_credit_code, validate_id_number
-from linzi_platform.api_errors import Conflict
+from approvals.validators import code_kind, normalize_code
 from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
 from notifications.models import Push
 from notifications.selectors import pushes_visible
-from notifications.services import PushConflict
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor, actor_for_request
 
@@ -57,32 +54,6 @@ ATTACHMENTS = "attachments"
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _require_department_kind(actor: Actor, kind: str, message: str) -> None:
-    """Answer 403 before looking at the body; the service checks the same again."""
-    if actor.department is None or actor.department.kind != kind:
-        raise exceptions.PermissionDenied(message)
-
-
-def _field_errors(exc: DjangoValidationError, rename: dict[str, str] | None = None) -> dict:
-    """A service's ValidationError as DRF field errors; "a.b" keys become {"a": {"b": …}}."""
-    if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": exc.messages}
-    nested: dict[str, Any] = {}
-    for field, messages in exc.message_dict.items():
-        head, _dot, tail = field.partition(".")
-        head = (rename or {}).get(head, head)
-        if tail:
-            target = nested.setdefault(head, {})
-            if isinstance(target, list):
-                nested[head] = target = {"non_field_errors": target}
-            target[tail] = messages
-        elif isinstance(nested.get(head), dict):
-            nested[head]["non_field_errors"] = messages
-        else:
-            nested[head] = messages
-    return nested
 
 
 def _request_body(request: Request, *, nested: Iterable[str] = ()) -> Any:
@@ -343,6 +314,8 @@ class SupervisionActionListCreateApi(generics.GenericAPIView):
     pagination_class = ActionsNewestFirst
     serializer_class = SupervisionActionOutput
     filterset_class = SupervisionActionFilter
+    # The service's `decided_on` is the API's `decided_at` (API error handler).
+    service_field_names = {"decided_on": "decided_at"}
 
     def get_queryset(self) -> QuerySet[SupervisionAction]:
         return _actions_visible(actor_for_request(self.request))
@@ -357,8 +330,7 @@ class SupervisionActionListCreateApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request) -> Response:
         actor = actor_for_request(request)
-        _require_department_kind(
-            actor,
+        actor.require_kind(
             DepartmentKind.SUPERVISION,
             _("Only supervision departments record supervision actions."),
         )
@@ -372,23 +344,18 @@ class SupervisionActionListCreateApi(generics.GenericAPIView):
                 raise exceptions.ValidationError(
                     {"licence": [_("This licence is not one your department supervises.")]}
                 )
-        try:
-            action = services.supervision_action_record(
-                actor=actor,
-                kind=data["kind"],
-                document_no=data["document_no"],
-                decided_on=data["decided_at"],
-                summary=data["summary"],
-                counterparty=data.get("counterparty"),
-                licence=licence,
-                attachments=data["attachments"],
-                listing=data.get("listing"),
-                suspended_until=data.get("suspended_until"),
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(
-                _field_errors(exc, rename={"decided_on": "decided_at"})
-            ) from exc
+        action = services.supervision_action_record(
+            actor=actor,
+            kind=data["kind"],
+            document_no=data["document_no"],
+            decided_on=data["decided_at"],
+            summary=data["summary"],
+            counterparty=data.get("counterparty"),
+            licence=licence,
+            attachments=data["attachments"],
+            listing=data.get("listing"),
+            suspended_until=data.get("suspended_until"),
+        )
         action = _actions_visible(actor).get(pk=action.pk)
         return Response(_action_output(actor, [action], many=False), status=status.HTTP_201_CREATED)
 
@@ -422,22 +389,21 @@ class AccessOutput(serializers.Serializer):
     reasons = AccessReasonOutput(many=True)
 
 
+class CodeInput(serializers.Serializer):
+    """The path's code, checked like a body field so that its errors are on `code`."""
+
+    code = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+    def validate_code(self, value: str) -> str:
+        # A well-formed credit code or ID number, check digits included; eighteen digits
+        # that may be either are told what is wrong under both readings.
+        code_kind(value)
+        return value
+
+
 def _check_code(code: str) -> str:
     """A well-formed credit code or ID number (check digits included), else 400 on `code`."""
-    code = normalize_code(code)
-    try:
-        validate_credit_code(code)
-        return code
-    except DjangoValidationError as credit_error:
-        messages = credit_error.messages
-    try:
-        validate_id_number(code)
-        return code
-    except DjangoValidationError as id_error:
-        if len(code) == 18 and code[:17].isdigit():
-            # Eighteen digits may be either: say what is wrong under both readings.
-            messages = [*messages, *id_error.messages]
-    raise exceptions.ValidationError({"code": messages})
+    return _validated(CodeInput, {"code": normalize_code(code)})["code"]
 
 
 class CounterpartyAccessApi(APIView):
@@ -448,8 +414,7 @@ class CounterpartyAccessApi(APIView):
     def get(self, request: Request, code: str) -> Response:
         actor = actor_for_request(request)
         if not actor.is_platform_admin:
-            _require_department_kind(
-                actor,
+            actor.require_kind(
                 DepartmentKind.APPROVAL,
                 _("Only the approval department checks the access of a counterparty."),
             )
@@ -589,24 +554,20 @@ class ListingListCreateApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request) -> Response:
         actor = actor_for_request(request)
-        _require_department_kind(
-            actor,
+        actor.require_kind(
             DepartmentKind.SUPERVISION,
             _("Only supervision departments list counterparties."),
         )
         data = _validated(ListingInput, _request_body(request))
         counterparty = _counterparty_for_code(data["counterparty"], "counterparty")
-        try:
-            listing = services.listing_add(
-                actor=actor,
-                counterparty=counterparty,
-                listing_type=data["listing_type"],
-                source_document=data["source_document"],
-                until=data["until"],
-                reason=data["reason"],
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
+        listing = services.listing_add(
+            actor=actor,
+            counterparty=counterparty,
+            listing_type=data["listing_type"],
+            source_document=data["source_document"],
+            until=data["until"],
+            reason=data["reason"],
+        )
         return Response(_listing_output(request, [listing]), status=status.HTTP_201_CREATED)
 
 
@@ -626,12 +587,7 @@ class ListingRemoveApi(APIView):
         actor = actor_for_request(request)
         listing = _visible_or_404(_listings_visible(actor), pk)
         data = _validated(ListingRemoveInput, _request_body(request))
-        try:
-            listing = services.listing_remove(actor=actor, listing=listing, reason=data["reason"])
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        listing = services.listing_remove(actor=actor, listing=listing, reason=data["reason"])
         return Response(_listing_output(request, [listing]))
 
 
@@ -740,8 +696,7 @@ class LicenceLetterListCreateApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request) -> Response:
         actor = actor_for_request(request)
-        _require_department_kind(
-            actor,
+        actor.require_kind(
             DepartmentKind.SUPERVISION,
             _("Only supervision departments send licence letters."),
         )
@@ -751,18 +706,15 @@ class LicenceLetterListCreateApi(generics.GenericAPIView):
             raise exceptions.ValidationError(
                 {"licence": [_("This licence is not one your department supervises.")]}
             )
-        try:
-            letter = services.letter_send(
-                actor=actor,
-                licence=licence,
-                action=data["action"],
-                document_no=data["document_no"],
-                legal_basis=data["legal_basis"],
-                penalty_result=data["penalty_result"],
-                attachments=data["attachments"],
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
+        letter = services.letter_send(
+            actor=actor,
+            licence=licence,
+            action=data["action"],
+            document_no=data["document_no"],
+            legal_basis=data["legal_basis"],
+            penalty_result=data["penalty_result"],
+            attachments=data["attachments"],
+        )
         return Response(_letter_detail(actor, letter), status=status.HTTP_201_CREATED)
 
 
@@ -784,14 +736,9 @@ class LicenceLetterDecisionApi(APIView):
         actor = actor_for_request(request)
         letter = _visible_or_404(_letters_visible(actor), pk)
         data = _validated(LetterDecisionInput, _request_body(request))
-        try:
-            letter = services.letter_decide(
-                actor=actor, letter=letter, accept=data["accept"], note=data["note"]
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        letter = services.letter_decide(
+            actor=actor, letter=letter, accept=data["accept"], note=data["note"]
+        )
         return Response(_letter_detail(actor, letter))
 
 
@@ -887,8 +834,8 @@ class LegacyCaseListCreateApi(generics.GenericAPIView):
     @idempotent
     def post(self, request: Request) -> Response:
         actor = actor_for_request(request)
-        _require_department_kind(
-            actor, DepartmentKind.APPROVAL, _("Only the approval department opens legacy cases.")
+        actor.require_kind(
+            DepartmentKind.APPROVAL, _("Only the approval department opens legacy cases.")
         )
         data = _validated(LegacyCaseInput, _request_body(request))
         department = Department.objects.filter(code=data["supervision_department"]).first()
@@ -897,16 +844,13 @@ class LegacyCaseListCreateApi(generics.GenericAPIView):
                 {"supervision_department": [_("Choose an active supervision department.")]}
             )
         counterparty = _counterparty_for_code(data.get("counterparty"), "counterparty")
-        try:
-            case = services.case_open(
-                actor=actor,
-                supervision_department=department,
-                title=data["title"],
-                description=data["description"],
-                counterparty=counterparty,
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
+        case = services.case_open(
+            actor=actor,
+            supervision_department=department,
+            title=data["title"],
+            description=data["description"],
+            counterparty=counterparty,
+        )
         return Response(_case_output(actor, case), status=status.HTTP_201_CREATED)
 
 
@@ -927,18 +871,13 @@ class LegacyCaseOpinionApi(APIView):
         actor = actor_for_request(request)
         case = _visible_or_404(_cases_visible(actor), pk)
         data = _validated(CaseOpinionInput, _request_body(request))
-        try:
-            case = services.case_issue_opinion(
-                actor=actor,
-                case=case,
-                opinion=data["opinion"],
-                requires_rectification=data["requires_rectification"],
-                attachments=data["attachments"],
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        case = services.case_issue_opinion(
+            actor=actor,
+            case=case,
+            opinion=data["opinion"],
+            requires_rectification=data["requires_rectification"],
+            attachments=data["attachments"],
+        )
         return Response(_case_output(actor, case))
 
 
@@ -949,12 +888,7 @@ class LegacyCaseVerifyRectificationApi(APIView):
         actor = actor_for_request(request)
         case = _visible_or_404(_cases_visible(actor), pk)
         data = _validated(CaseNoteInput, _request_body(request))
-        try:
-            case = services.case_verify_rectification(actor=actor, case=case, note=data["note"])
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        case = services.case_verify_rectification(actor=actor, case=case, note=data["note"])
         return Response(_case_output(actor, case))
 
 
@@ -967,10 +901,5 @@ class LegacyCaseCloseApi(APIView):
         actor = actor_for_request(request)
         case = _visible_or_404(_cases_visible(actor), pk)
         data = _validated(CaseNoteInput, _request_body(request))
-        try:
-            case = services.case_close(actor=actor, case=case, note=data["note"])
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        case = services.case_close(actor=actor, case=case, note=data["note"])
         return Response(_case_output(actor, case))

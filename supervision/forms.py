@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Counterparty, Licence
 from approvals.selectors import licences_visible
-from linzi_platform.forms import HelpfulFormMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 
@@ -60,20 +60,6 @@ class LicenceChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Licence) -> str:
         return f"{obj.licence_no} · {obj.counterparty.name} · {obj.item.name}"
-
-
-class ServiceErrorsMixin:
-    """Service errors are keyed by service field names; put them on this form's fields."""
-
-    SERVICE_FIELD_MAP: dict[str, str | None] = {}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            target = self.SERVICE_FIELD_MAP.get(field, field)
-            if target not in self.fields:  # type: ignore[attr-defined]
-                target = None
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
 
 
 CODE_TYPES = [

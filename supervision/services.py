@@ -61,13 +61,6 @@ ACTION_STATUS = {
 }
 
 
-def _require_kind(actor: Actor, kind: str, message: str) -> Department:
-    department = actor.department
-    if department is None or department.kind != kind:
-        raise PermissionDenied(message)
-    return department
-
-
 def _check_attachments(errors: dict[str, list[str]], attachments: Sequence[UploadedFile]) -> None:
     if len(attachments) > MAX_ATTACHMENTS:
         _add(errors, "attachments", _("At most 10 files can be attached."))
@@ -167,8 +160,7 @@ def supervision_action_record(
     early (R8). A listing (R7) may come with a penalty. One department records one document
     number once for one kind (DuplicateRecord, 409).
     """
-    department = _require_kind(
-        actor,
+    department = actor.require_kind(
         DepartmentKind.SUPERVISION,
         _("Only supervision departments record supervision actions."),
     )
@@ -554,8 +546,8 @@ def listing_add(
 
     A listing added on its own is pushed to the approval departments at once (R6); one that
     comes with a supervision action travels in that action's push."""
-    department = _require_kind(
-        actor, DepartmentKind.SUPERVISION, _("Only supervision departments list counterparties.")
+    department = actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments list counterparties.")
     )
     now = timezone.now()
     errors: dict[str, list[str]] = {}
@@ -683,8 +675,8 @@ def letter_send(
 ) -> LicenceLetter:
     """A penalty needs the licence changed, withdrawn, revoked or cancelled: send a letter with
     the legal basis and the result as evidence to the approval department (R8)."""
-    department = _require_kind(
-        actor, DepartmentKind.SUPERVISION, _("Only supervision departments send licence letters.")
+    department = actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments send licence letters.")
     )
     now = timezone.now()
     errors: dict[str, list[str]] = {}
@@ -877,8 +869,8 @@ def case_open(
     counterparty: Counterparty | None = None,
 ) -> LegacyCase:
     """The approval department opens a legacy case and asks for a legal review opinion (R17)."""
-    department = _require_kind(
-        actor, DepartmentKind.APPROVAL, _("Only the approval department opens legacy cases.")
+    department = actor.require_kind(
+        DepartmentKind.APPROVAL, _("Only the approval department opens legacy cases.")
     )
     errors: dict[str, list[str]] = {}
     title = _check_text(errors, "title", title, 200, _("The title"))

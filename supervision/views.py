@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.selectors import licences_visible
-from approvals.services import LicenceStatusConflict
-from linzi_platform.errors import DuplicateRecord
+from linzi_platform.forms import ServiceErrorsMixin
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
-from linzi_platform.web_errors import duplicate_message
+from linzi_platform.web_errors import call_service
 from notifications.models import Push
 from notifications.selectors import annotate_time_left, pushes_visible
-from notifications.services import PushConflict
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
 
@@ -35,7 +32,6 @@ from .forms import (
     LetterForm,
     ListingAddForm,
     ReasonForm,
-    ServiceErrorsMixin,
     SupervisionActionForm,
 )
 from .models import (
@@ -65,44 +61,6 @@ def _search(request: HttpRequest) -> str:
 def _choice(request: HttpRequest, name: str, choices: list[str]) -> str:
     value = request.GET.get(name, "")
     return value if value in choices else ""
-
-
-def _is_kind(actor: Actor, kind: str) -> bool:
-    return actor.department is not None and actor.department.kind == kind
-
-
-def _supervision_actor(request: HttpRequest, message: str) -> Actor:
-    actor = actor_for_user(request.user)
-    if not _is_kind(actor, DepartmentKind.SUPERVISION):
-        raise PermissionDenied(message)
-    return actor
-
-
-def _approval_actor(request: HttpRequest, message: str) -> Actor:
-    actor = actor_for_user(request.user)
-    if not _is_kind(actor, DepartmentKind.APPROVAL):
-        raise PermissionDenied(message)
-    return actor
-
-
-def _call(
-    request: HttpRequest, form: ServiceErrorsMixin, service: Callable[..., Any], **arguments: Any
-) -> Any:
-    """Call one service: its field errors go onto the form, a conflict becomes a message;
-    None means nothing was saved. PermissionDenied is left to answer 403."""
-    try:
-        return service(**arguments)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        form.add_service_errors(errors)
-    except LicenceStatusConflict as exc:
-        # e.g. a revocation of a licence already revoked: nothing was saved.
-        form.add_service_errors({"licence": [str(exc)]})
-    except DuplicateRecord as exc:
-        form.add_service_errors({exc.field: [duplicate_message(exc)]})
-    except PushConflict as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 def actions_visible(*, actor: Actor) -> QuerySet[SupervisionAction]:
@@ -154,7 +112,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "q": search,
             "kind": kind,
             "kinds": ActionKind.choices,
-            "can_record": _is_kind(actor, DepartmentKind.SUPERVISION),
+            "can_record": actor.is_of_kind(DepartmentKind.SUPERVISION),
         },
     )
 
@@ -162,12 +120,13 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest) -> HttpResponse:
-    actor = _supervision_actor(
-        request, _("Only supervision departments record supervision actions.")
+    actor = actor_for_user(request.user)
+    actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments record supervision actions.")
     )
     form = SupervisionActionForm(request.POST or None, request.FILES or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        action = _call(
+        action = call_service(
             request,
             form,
             services.supervision_action_record,
@@ -220,7 +179,7 @@ def _restricted_page(
         listing.can_remove = (
             actor.department is not None and listing.department_id == actor.department.pk
         )
-    can_list = _is_kind(actor, DepartmentKind.SUPERVISION)
+    can_list = actor.is_of_kind(DepartmentKind.SUPERVISION)
     if can_list and add_form is None:
         add_form = ListingAddForm()
     return render(
@@ -249,10 +208,13 @@ def restricted_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def listing_add(request: HttpRequest) -> HttpResponse:
-    actor = _supervision_actor(request, _("Only supervision departments list counterparties."))
+    actor = actor_for_user(request.user)
+    actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments list counterparties.")
+    )
     form = ListingAddForm(request.POST)
     if form.is_valid():
-        listing = _call(
+        listing = call_service(
             request, form, services.listing_add, actor=actor, **form.service_arguments()
         )
         if listing is not None:
@@ -277,7 +239,7 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Give the reason for removing the listing."))
         return redirect("supervision:restricted-list")
     if (
-        _call(
+        call_service(
             request,
             form,
             services.listing_remove,
@@ -301,14 +263,19 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def letter_create(request: HttpRequest) -> HttpResponse:
-    actor = _supervision_actor(request, _("Only supervision departments send licence letters."))
+    actor = actor_for_user(request.user)
+    actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments send licence letters.")
+    )
     initial = {}
     wanted = parse_id(request.GET.get("licence"))
     if wanted is not None and licences_visible(actor=actor).filter(pk=wanted).exists():
         initial["licence"] = wanted
     form = LetterForm(request.POST or None, request.FILES or None, actor=actor, initial=initial)
     if request.method == "POST" and form.is_valid():
-        letter = _call(request, form, services.letter_send, actor=actor, **form.service_arguments())
+        letter = call_service(
+            request, form, services.letter_send, actor=actor, **form.service_arguments()
+        )
         if letter is not None:
             messages.success(request, _("The letter was sent to the approval department."))
             return redirect("supervision:letter-detail", pk=letter.pk)
@@ -338,7 +305,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         cursor=request.GET.get("cursor"),
         size=PAGE_SIZE,
     )
-    reviews = _is_kind(actor, DepartmentKind.APPROVAL) or actor.is_platform_admin
+    reviews = actor.is_of_kind(DepartmentKind.APPROVAL) or actor.is_platform_admin
     queue = None
     if reviews and not (search or state or request.GET.get("cursor")):
         # The review queue first, oldest first: the letters waiting for a decision.
@@ -356,7 +323,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
             "q": search,
             "state": state,
             "states": LetterState.choices,
-            "can_send": _is_kind(actor, DepartmentKind.SUPERVISION),
+            "can_send": actor.is_of_kind(DepartmentKind.SUPERVISION),
         },
     )
 
@@ -407,7 +374,7 @@ def letter_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterDecisionForm(request.POST)
     if form.is_valid():
         arguments = form.service_arguments()
-        decided = _call(
+        decided = call_service(
             request, form, services.letter_decide, actor=actor, letter=letter, **arguments
         )
         if decided is not None:
@@ -459,7 +426,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "q": search,
             "state": state,
             "states": CaseState.choices,
-            "can_open": _is_kind(actor, DepartmentKind.APPROVAL),
+            "can_open": actor.is_of_kind(DepartmentKind.APPROVAL),
         },
     )
 
@@ -467,10 +434,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    actor = _approval_actor(request, _("Only the approval department opens legacy cases."))
+    actor = actor_for_user(request.user)
+    actor.require_kind(
+        DepartmentKind.APPROVAL, _("Only the approval department opens legacy cases.")
+    )
     form = CaseOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = _call(request, form, services.case_open, actor=actor, **form.service_arguments())
+        case = call_service(
+            request, form, services.case_open, actor=actor, **form.service_arguments()
+        )
         if case is not None:
             messages.success(
                 request,
@@ -531,7 +503,7 @@ def _case_step(
     case = _visible_case(actor, pk)
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
-        result = _call(request, form, service, actor=actor, case=case, **arguments(form))
+        result = call_service(request, form, service, actor=actor, case=case, **arguments(form))
         if result is not None:
             messages.success(request, done)
         if result is not None or not form.errors:
