@@ -235,7 +235,7 @@ def test_the_inbox_and_the_push_detail_say_the_time_left(sent, receiver_clerk):
 
 
 def test_the_inquiry_list_says_the_time_left(approval_clerk, supervision_department):
-    from coordination.services import inquiry_send
+    from coordination.inquiries.services import inquiry_send
 
     with time_machine.travel(at("2026-11-24T10:00"), tick=False):
         inquiry_send(

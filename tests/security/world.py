@@ -15,15 +15,14 @@ from rest_framework.test import APIClient
 
 from approvals.models import CreditMode, ItemSampleText, Licence
 from approvals.services import licence_decide
-from coordination.services import (
-    consultation_record,
-    important_file_create,
-    inquiry_send,
+from coordination.files.services import consultation_record, important_file_create
+from coordination.inquiries.services import inquiry_send
+from coordination.inspections.services import (
     inspection_confirm,
     inspection_report_draft,
     inspection_schedule,
-    meeting_convene,
 )
+from coordination.meetings.services import meeting_convene
 from credit.models import Verification, VerificationFile
 from credit.services import breach_report, verification_record
 from notifications.models import Push
