@@ -29,14 +29,11 @@ from notifications.models import Push
 from notifications.services import feedback_raise
 from organizations.models import ApiClient, Department, StaffRole
 from organizations.scoping import actor_for_user
+from supervision.actions.services import supervision_action_record
+from supervision.cases.services import case_issue_opinion, case_open
+from supervision.letters.services import letter_send
+from supervision.listings.services import listing_add
 from supervision.models import Evidence
-from supervision.services import (
-    case_issue_opinion,
-    case_open,
-    letter_send,
-    listing_add,
-    supervision_action_record,
-)
 from tests.factories import (
     ApprovalDepartmentFactory,
     ApprovalItemFactory,

@@ -31,8 +31,8 @@ from notifications.services import (
 )
 from organizations.models import Department, DepartmentKind, StaffMembership, StaffRole
 from organizations.scoping import Actor, actor_for_user
+from supervision.actions.services import supervision_action_record
 from supervision.models import ActionKind
-from supervision.services import supervision_action_record
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 characters
 
