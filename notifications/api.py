@@ -8,12 +8,13 @@ from rest_framework.views import APIView
 
 from linzi_platform.idempotency import idempotent
 from linzi_platform.pagination import ApiCursorPagination
+from notifications.feedback.services import feedback_raise, feedback_reply
+from notifications.services import push_claim
 from organizations.scoping import Actor, actor_for_request
 
 from . import selectors
 from .filters import PushFilter
 from .models import Feedback, Push
-from .services import feedback_raise, feedback_reply, push_claim
 
 
 class NewestFirst(ApiCursorPagination):

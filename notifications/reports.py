@@ -420,7 +420,8 @@ def _settle(now: datetime.datetime) -> None:
     from coordination.inquiries.services import inquiries_deem_consent
     from credit.services import verifications_sweep
 
-    from .services import feedback_mark_overdue, pushes_auto_claim_overdue
+    from .feedback.services import feedback_mark_overdue
+    from .services import pushes_auto_claim_overdue
 
     pushes_auto_claim_overdue(now=now)
     feedback_mark_overdue(now=now)

@@ -11,6 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
 from linzi_platform.web_errors import call_service
+from notifications.feedback.services import FeedbackWindowClosed, feedback_raise, feedback_reply
+from notifications.services import (
+    notification_preferences_save,
+    notifications_mark_read,
+    push_claim,
+    pushes_claim,
+)
 from organizations.scoping import actor_for_user
 
 from . import selectors
@@ -18,15 +25,6 @@ from .filters import PushPageFilter
 from .forms import BulkClaimForm, FeedbackForm, PreferencesForm, ReplyForm
 from .kinds import push_kind_shown
 from .models import Feedback, NoticeKind, Notification, Push, PushState
-from .services import (
-    FeedbackWindowClosed,
-    feedback_raise,
-    feedback_reply,
-    notification_preferences_save,
-    notifications_mark_read,
-    push_claim,
-    pushes_claim,
-)
 
 PAGE_SIZE = 25
 

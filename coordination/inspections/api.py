@@ -1,5 +1,4 @@
-"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15)
-— the REST API
+"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15) — the REST API
 (shared/API.md): views parse the body and call one service."""
 
 from typing import Any

@@ -1,6 +1,5 @@
-"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15)
-— web forms: they parse
-input; the services decide."""
+"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15) — web forms: they
+parse input; the services decide."""
 
 from typing import Any
 

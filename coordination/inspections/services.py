@@ -1,6 +1,5 @@
-"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15)
-— every write; the rules live
-here."""
+"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15) — every write; the
+rules live here."""
 
 import datetime
 from collections.abc import Sequence

@@ -1,6 +1,6 @@
-"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15)
-— web pages: each view parses
-a form and calls one service; records of another department are not found (404)."""
+"""Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11, R15) — web pages: each
+view parses a form and calls one service; records of another department are not
+found (404)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -7,7 +7,8 @@ from pathlib import Path
 from approvals.services import LicenceStatusConflict
 from coordination.services import CoordinationConflict, InquiryDeemedConsent
 from linzi_platform.errors import DomainConflict, DuplicateRecord
-from notifications.services import FeedbackWindowClosed, PushConflict
+from notifications.feedback.services import FeedbackWindowClosed
+from notifications.services import PushConflict
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED = {".venv", "node_modules", "tests", "migrations"}

@@ -25,8 +25,8 @@ from coordination.inspections.services import (
 from coordination.meetings.services import meeting_convene
 from credit.models import Verification, VerificationFile
 from credit.services import breach_report, verification_record
+from notifications.feedback.services import feedback_raise
 from notifications.models import Push
-from notifications.services import feedback_raise
 from organizations.models import ApiClient, Department, StaffRole
 from organizations.scoping import actor_for_user
 from supervision.actions.services import supervision_action_record
