@@ -21,8 +21,6 @@ from organizations.scoping import Actor, actor_for_request
 
 from . import services
 
-# --------------------------------------------------------------------------- important files
-
 
 class ConsultationOutput(serializers.Serializer):
     id = serializers.IntegerField()

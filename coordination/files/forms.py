@@ -13,8 +13,6 @@ from coordination.inspections.forms import ItemChoiceField
 from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.models import Department
 
-# Important-matter files ------------------------------------------------------------------------
-
 
 class ImportantFileForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     item = ItemChoiceField(

@@ -35,8 +35,6 @@ from linzi_platform.field_errors import raise_if_errors as _raise_if
 from organizations.models import Department
 from organizations.scoping import Actor
 
-# Important-matter files (R14) ---------------------------------------------------------------
-
 
 def responsible_departments(item: ApprovalItem) -> list[Department]:
     """The item's active responsible supervision departments, by code."""

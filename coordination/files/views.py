@@ -31,8 +31,6 @@ from organizations.scoping import Actor
 
 from . import services
 
-# Important-matter files (R14) ------------------------------------------------------------------
-
 
 @login_required
 @require_GET

@@ -26,8 +26,6 @@ from organizations.scoping import Actor, actor_for_request
 
 from . import services
 
-# --------------------------------------------------------------------------- inquiries
-
 
 class InquiryOutput(serializers.Serializer):
     id = serializers.IntegerField()

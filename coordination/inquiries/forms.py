@@ -16,8 +16,6 @@ from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.models import Department
 from organizations.scoping import Actor
 
-# Inquiry letters ---------------------------------------------------------------------------
-
 
 class InquiryForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     receiver = DepartmentChoiceField(label=_("To department"), queryset=Department.objects.none())

@@ -45,8 +45,6 @@ from organizations.models import Department
 from organizations.scoping import Actor
 from workdays.calendar import add_working_days
 
-# Inquiry letters (函询, Art. 12, R16) -----------------------------------------------------------
-
 
 def inquiry_send(
     *,

@@ -23,8 +23,6 @@ from organizations.scoping import Actor
 
 from . import services
 
-# Inquiry letters (R16) ---------------------------------------------------------------------
-
 
 @login_required
 @require_GET

@@ -31,8 +31,6 @@ from organizations.scoping import Actor, actor_for_request
 
 from . import services
 
-# --------------------------------------------------------------------------- inspections
-
 
 class ParticipantOutput(serializers.Serializer):
     department = serializers.CharField(source="department.code")

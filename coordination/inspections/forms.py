@@ -21,8 +21,6 @@ from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor
 
-# Joint inspections and reviews -----------------------------------------------------------------
-
 
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ApprovalItem) -> str:

@@ -39,8 +39,6 @@ from linzi_platform.field_errors import raise_if_errors as _raise_if
 from organizations.models import Department
 from organizations.scoping import Actor
 
-# Joint site inspections and reviews (联合踏勘 / 联合会审, Art. 11) -----------------------------
-
 
 def inspection_schedule(
     *,

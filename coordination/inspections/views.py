@@ -26,8 +26,6 @@ from organizations.scoping import Actor
 
 from . import services
 
-# Joint inspections and reviews (R15, Art. 11) ------------------------------------------------
-
 
 @login_required
 @require_GET

@@ -20,8 +20,6 @@ from organizations.scoping import Actor, actor_for_request
 
 from . import services
 
-# --------------------------------------------------------------------------- meetings
-
 
 class InvitationOutput(serializers.Serializer):
     department = serializers.CharField(source="department.code")

@@ -19,8 +19,6 @@ from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.models import Department
 from organizations.scoping import Actor
 
-# Joint meetings -----------------------------------------------------------------------------
-
 
 class MeetingForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200)

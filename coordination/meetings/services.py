@@ -35,8 +35,6 @@ from linzi_platform.field_errors import raise_if_errors as _raise_if
 from organizations.models import Department
 from organizations.scoping import Actor
 
-# Joint meetings (联席会议, Art. 9–10) -----------------------------------------------------------
-
 
 def meeting_convene(
     *,

@@ -24,8 +24,6 @@ from organizations.scoping import Actor
 
 from . import services
 
-# Joint meetings (R15, Art. 9) ---------------------------------------------------------------
-
 
 @login_required
 @require_GET

@@ -38,8 +38,6 @@ from supervision.models import (
 
 from . import services
 
-# --------------------------------------------------------------------------- actions (R6)
-
 
 @extend_schema_field({"type": "string", "enum": ListingType.values})
 class ListingTypeField(serializers.ChoiceField):

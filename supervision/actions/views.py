@@ -28,8 +28,6 @@ from supervision.views import (
 
 from . import services
 
-# Supervision actions (R6) ---------------------------------------------------------------
-
 
 @login_required
 @require_GET

@@ -31,8 +31,6 @@ from supervision.models import (
 
 from . import services
 
-# --------------------------------------------------------------------------- legacy cases (R17)
-
 
 class LegacyCaseInput(serializers.Serializer):
     supervision_department = serializers.CharField(help_text="department code")

@@ -27,8 +27,6 @@ from supervision.views import PAGE_SIZE, _choice, _search
 
 from . import services
 
-# Legacy cases (R17) ---------------------------------------------------------------------------
-
 
 @login_required
 @require_GET

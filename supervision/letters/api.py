@@ -36,8 +36,6 @@ from supervision.models import (
 
 from . import services
 
-# --------------------------------------------------------------------------- letters (R8)
-
 
 class LicenceLetterInput(serializers.Serializer):
     licence = serializers.IntegerField(min_value=1)

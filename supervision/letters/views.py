@@ -32,8 +32,6 @@ from supervision.views import (
 
 from . import services
 
-# Licence letters (R8) -------------------------------------------------------------------------
-
 
 @login_required
 @require_http_methods(["GET", "POST"])

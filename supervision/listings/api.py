@@ -36,8 +36,6 @@ from supervision.models import (
 
 from . import services
 
-# --------------------------------------------------------------------------- access (R7)
-
 
 class AccessReasonOutput(serializers.Serializer):
     listing = serializers.CharField()
@@ -96,9 +94,6 @@ class CounterpartyAccessApi(APIView):
             "reasons": check.reasons,
         }
         return Response(AccessOutput(body).data)
-
-
-# --------------------------------------------------------------------------- listings (R7)
 
 
 class ListingInput(serializers.Serializer):

@@ -23,8 +23,6 @@ from supervision.views import PAGE_SIZE, _search
 
 from . import services
 
-# Listings and access levels (R7) -----------------------------------------------------------
-
 
 def _restricted_page(
     request: HttpRequest, actor: Actor, add_form: ListingAddForm | None = None
