@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linzi_platform.forms import HelpfulFormMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 
 from .models import ApprovalItem, CreditMode
 from .services import licence_decision_problems
@@ -15,7 +15,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
+class LicenceDecisionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     """The decision form for one item: only the fields that item needs are shown (R2).
 
     Its clean() asks the service what it would refuse, so one submit shows every problem."""
@@ -188,14 +188,6 @@ class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
         "commitment": "commitment_text",
         "item": None,
     }
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            target = self.SERVICE_FIELD_MAP.get(field, field)
-            if target not in self.fields:
-                target = None
-            for message in messages:
-                self.add_error(target, message)
 
     def item_needs(self) -> list[str]:
         return item_needs(self.item)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import call_service
 from notifications.selectors import counterparty_push_exists
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
@@ -128,11 +129,11 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
         form = LicenceDecisionForm(request.POST, request.FILES, item=item, actor=actor)
         lookup = _lookup(actor, normalize_code(request.POST.get("code"))[:18])
         if form.is_valid():
-            try:
-                licence = licence_decide(actor=actor, **form.service_arguments())
-            except ValidationError as exc:  # a race: someone recorded the number meanwhile
-                form.add_service_errors(exc.message_dict)
-            else:
+            # A ValidationError here is a race: someone recorded the number meanwhile.
+            licence = call_service(
+                request, form, licence_decide, actor=actor, **form.service_arguments()
+            )
+            if licence is not None:
                 messages.success(
                     request,
                     _("Decision recorded and pushed to %(n)d supervision department(s).")
