@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -128,18 +127,6 @@ class LicenceDetailOutput(LicenceOutput):
         return PushSummaryOutput(self.context["pushes"], many=True).data
 
 
-def _nest_errors(errors: dict[str, list[str]]) -> dict[str, Any]:
-    """{"counterparty.credit_code": [...]} → {"counterparty": {"credit_code": [...]}}."""
-    nested: dict[str, Any] = {}
-    for field, messages in errors.items():
-        head, _dot, tail = field.partition(".")
-        if tail:
-            nested.setdefault(head, {})[tail] = messages
-        else:
-            nested[head] = messages
-    return nested
-
-
 def _important_file(arguments: dict[str, Any], actor: Any) -> Any:
     """The file chosen by id among the caller's files for the item; the service names gaps."""
     file_id = arguments.pop("important_file", None)
@@ -179,10 +166,7 @@ class LicenceListCreateApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         arguments = dict(data.validated_data)
         arguments["important_file"] = _important_file(arguments, actor)
-        try:
-            licence = licence_decide(actor=actor, decision=DecisionInput(**arguments))
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_nest_errors(exc.message_dict)) from exc
+        licence = licence_decide(actor=actor, decision=DecisionInput(**arguments))
         body = {
             "id": licence.pk,
             "licence_no": licence.licence_no,

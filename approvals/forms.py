@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counterparties.validators import normalize_code
-from linzi_platform.forms import HelpfulFormMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 
 from .decision_checks import important_files_for
 from .models import ApprovalItem, CreditMode
@@ -16,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
+class LicenceDecisionForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     """The decision form for one item: only the fields that item needs are shown (R2).
 
     Its clean() asks the service what it would refuse, so one submit shows every problem."""
@@ -191,14 +191,6 @@ class LicenceDecisionForm(HelpfulFormMixin, forms.Form):
         "commitment": "commitment_text",
         "item": None,
     }
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            target = self.SERVICE_FIELD_MAP.get(field, field)
-            if target not in self.fields:
-                target = None
-            for message in messages:
-                self.add_error(target, message)
 
     def item_needs(self) -> list[str]:
         return item_needs(self.item)

@@ -14,6 +14,7 @@ from audit.services import audit_deferred, audit_record
 from counterparties.models import Counterparty
 from counterparties.selectors import counterparty_find
 from counterparties.services import counterparty_get_or_create, counterparty_problems
+from linzi_platform.errors import DomainConflict
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -526,8 +527,11 @@ FINAL_STATUSES = frozenset(
 )
 
 
-class LicenceStatusConflict(Exception):
-    """The licence's current status does not allow the change."""
+class LicenceStatusConflict(DomainConflict):
+    """The licence's current status does not allow the change (a form shows it on the
+    licence it names)."""
+
+    field = "licence"
 
 
 def licence_status_change_refusal(licence: Licence) -> str | None:

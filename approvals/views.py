@@ -2,7 +2,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from counterparties.models import Counterparty
 from counterparties.validators import mask_phone, normalize_code
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import call_service
 from notifications.selectors import counterparty_push_exists
-from organizations.scoping import actor_for_user
+from organizations.models import DepartmentKind
+from organizations.scoping import Actor, actor_for_user
 
 from . import selectors
 from .decision_checks import credit_notice
@@ -23,10 +25,11 @@ from .models import ApprovalItem
 from .services import licence_decide
 
 
-def _approval_actor(request: HttpRequest):
+def _approval_actor(request: HttpRequest) -> Actor:
     actor = actor_for_user(request.user)
-    if actor.department is None or not actor.department.is_approval:
-        raise PermissionDenied(_("Only the approval department records licence decisions."))
+    actor.require_kind(
+        DepartmentKind.APPROVAL, _("Only the approval department records licence decisions.")
+    )
     return actor
 
 
@@ -128,11 +131,11 @@ def decision_create(request: HttpRequest, code: str) -> HttpResponse:
         form = LicenceDecisionForm(request.POST, request.FILES, item=item, actor=actor)
         lookup = _lookup(actor, normalize_code(request.POST.get("code"))[:18])
         if form.is_valid():
-            try:
-                licence = licence_decide(actor=actor, decision=form.decision_input())
-            except ValidationError as exc:  # a race: someone recorded the number meanwhile
-                form.add_service_errors(exc.message_dict)
-            else:
+            # A ValidationError here is a race: someone recorded the number meanwhile.
+            licence = call_service(
+                request, form, licence_decide, actor=actor, decision=form.decision_input()
+            )
+            if licence is not None:
                 messages.success(
                     request,
                     _("Decision recorded and pushed to %(n)d supervision department(s).")
@@ -163,7 +166,7 @@ def counterparty_lookup(request: HttpRequest) -> JsonResponse:
     ``selectors.counterparty_lookup`` for what it may tell. A session that ended answers
     with the login page, which the script reads as "the check could not be made now"."""
     actor = actor_for_user(request.user)
-    if actor.department is None or not actor.department.is_approval:
+    if not actor.is_of_kind(DepartmentKind.APPROVAL):
         message = _("Only the approval department records licence decisions.")
         return JsonResponse({"error": message}, status=403)
     code = normalize_code(request.GET.get("code"))[:40]

@@ -1,8 +1,8 @@
 """Coordination between the approval and supervision sides (Art. 5(8), 9–12; R14–R16):
 important-matter files, joint meetings, joint site inspections / reviews, inquiry letters.
 
-Every row here is written by coordination/services.py; states are `TextChoices` and every
-transition is one conditional UPDATE there.
+Every row here is written by the services of coordination's subdomains; states are
+`TextChoices` and every transition is one conditional UPDATE there.
 """
 
 from django.conf import settings

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from coordination.inquiries.services import inquiries_deem_consent
 from organizations.models import Department
 from organizations.reorganisation import (
     MovedRecord,
@@ -18,7 +19,6 @@ from organizations.reorganisation import (
 )
 
 from .models import Inquiry, InquiryState
-from .services import inquiries_deem_consent
 
 
 def _open_inquiries(department: Department, now: datetime.datetime) -> QuerySet[Inquiry]:

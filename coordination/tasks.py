@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from .services import inquiries_deem_consent
+from coordination.inquiries.services import inquiries_deem_consent
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ Views parse the body and call one service; every rule lives in services.py / sel
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,10 +19,8 @@ from rest_framework.views import APIView
 
 from approvals.api import PushSummaryOutput
 from approvals.models import ApprovalItem, CreditMode
-from linzi_platform.api_errors import Conflict
 from linzi_platform.pagination import ApiCursorPagination
 from notifications.selectors import pushes_visible
-from notifications.services import PushConflict
 from organizations.idempotency import idempotent
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_request
@@ -47,13 +44,6 @@ NOTES_MAX = 10_000
 # --------------------------------------------------------------------------- helpers
 
 
-def _field_errors(exc: DjangoValidationError) -> dict[str, Any]:
-    """A service's ValidationError as DRF field errors ({"field": [messages]})."""
-    if not hasattr(exc, "error_dict"):
-        return {"non_field_errors": exc.messages}
-    return exc.message_dict
-
-
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -68,13 +58,10 @@ def _visible_or_404(queryset: QuerySet, pk: int) -> Any:
 
 
 def _require_approval(actor: Actor) -> None:
-    department = actor.department
-    if not (
-        actor.is_platform_admin
-        or (department is not None and department.kind == DepartmentKind.APPROVAL)
-    ):
-        raise exceptions.PermissionDenied(
-            _("Only the approval department verifies credit commitments.")
+    """The queues are the approval department's work (platform admins may look)."""
+    if not actor.is_platform_admin:
+        actor.require_kind(
+            DepartmentKind.APPROVAL, _("Only the approval department verifies credit commitments.")
         )
 
 
@@ -183,10 +170,7 @@ class CatalogDetailApi(APIView):
             )
         data = _validated(CreditCatalogEntryInput, request.data)
         existed = CreditCatalogEntry.objects.filter(item=item).exists()
-        try:
-            services.credit_entry_save(actor=actor, item=item, **data)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
+        services.credit_entry_save(actor=actor, item=item, **data)
         body = CreditCatalogEntryDetailOutput(self._entry(item_code)).data
         return Response(body, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
@@ -367,19 +351,14 @@ class VerificationResultApi(APIView):
         actor = actor_for_request(request)
         verification = _visible_or_404(selectors.verifications_visible(actor=actor), pk)
         data = _validated(CreditVerificationResultInput, request.data)
-        try:
-            verification = services.verification_record(
-                actor=actor,
-                verification=verification,
-                met=data["met"],
-                notes=data["notes"],
-                files=data["files"],
-                rectification_days=None if data["met"] else data["rectification_days"],
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        verification = services.verification_record(
+            actor=actor,
+            verification=verification,
+            met=data["met"],
+            notes=data["notes"],
+            files=data["files"],
+            rectification_days=None if data["met"] else data["rectification_days"],
+        )
         return Response(_verification_detail(actor, verification))
 
 
@@ -395,14 +374,9 @@ class VerificationRectificationApi(APIView):
         actor = actor_for_request(request)
         verification = _visible_or_404(selectors.verifications_visible(actor=actor), pk)
         data = _validated(CreditRectificationInput, request.data)
-        try:
-            verification = services.rectification_record(
-                actor=actor, verification=verification, met=data["met"], notes=data["notes"]
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        verification = services.rectification_record(
+            actor=actor, verification=verification, met=data["met"], notes=data["notes"]
+        )
         return Response(_verification_detail(actor, verification))
 
 
@@ -465,10 +439,10 @@ class BreachReportApi(APIView):
     @idempotent
     def post(self, request: Request) -> Response:
         actor = actor_for_request(request)
-        if actor.department is None or actor.department.kind != DepartmentKind.SUPERVISION:
-            raise exceptions.PermissionDenied(
-                _("Only supervision departments report commitment breaches.")
-            )
+        actor.require_kind(
+            DepartmentKind.SUPERVISION,
+            _("Only supervision departments report commitment breaches."),
+        )
         data = _validated(CreditBreachInput, request.data)
         licence = (
             selectors.licences_for_breach_report(actor=actor).filter(pk=data["licence"]).first()
@@ -484,10 +458,7 @@ class BreachReportApi(APIView):
                     ]
                 }
             )
-        try:
-            revocation = services.breach_report(actor=actor, licence=licence, reason=data["reason"])
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
+        revocation = services.breach_report(actor=actor, licence=licence, reason=data["reason"])
         return Response(_revocation_detail(actor, revocation), status=status.HTTP_201_CREATED)
 
 
@@ -525,12 +496,7 @@ class RevocationDecisionApi(APIView):
         actor = actor_for_request(request)
         revocation = _visible_or_404(selectors.revocations_visible(actor=actor), pk)
         data = _validated(CreditRevocationDecisionInput, request.data)
-        try:
-            revocation = services.revocation_decide(
-                actor=actor, request=revocation, revoke=data["revoke"], note=data["note"]
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(_field_errors(exc)) from exc
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        revocation = services.revocation_decide(
+            actor=actor, request=revocation, revoke=data["revoke"], note=data["note"]
+        )
         return Response(_revocation_detail(actor, revocation))

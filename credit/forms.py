@@ -9,7 +9,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import CreditMode, Licence
-from linzi_platform.forms import HelpfulFormMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from organizations.scoping import Actor
 
 from . import selectors
@@ -18,20 +18,6 @@ from .services import MAX_RECTIFICATION_DAYS
 
 LICENCE_CHOICES_SHOWN = 200
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
-
-
-class ServiceErrorsMixin:
-    """Service errors are keyed by service field names; put them on this form's fields."""
-
-    SERVICE_FIELD_MAP: dict[str, str | None] = {}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for field, messages in errors.items():
-            target = self.SERVICE_FIELD_MAP.get(field, field)
-            if target not in self.fields:  # type: ignore[attr-defined]
-                target = None
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
 
 
 class CatalogEntryForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):

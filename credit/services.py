@@ -459,9 +459,9 @@ def verifications_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
 def breach_report(*, actor: Actor, licence: Licence, reason: str) -> RevocationRequest:
     """Supervision found a breached commitment or false materials: reported at once (a push),
     and the licence enters the approval department's revocation queue (R12)."""
-    department = actor.department
-    if department is None or department.kind != DepartmentKind.SUPERVISION:
-        raise PermissionDenied(_("Only supervision departments report commitment breaches."))
+    department = actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments report commitment breaches.")
+    )
     if not licences_visible(actor=actor).filter(pk=licence.pk).exists():
         raise PermissionDenied(_("This licence is not one your department supervises."))
     reason = (reason or "").strip()

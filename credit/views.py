@@ -2,12 +2,11 @@
 service; records of another department are not found (404)."""
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from approvals.models import ApprovalItem, CreditMode
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import call_service
 from notifications.selectors import annotate_time_left, pushes_visible
-from notifications.services import PushConflict
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_user
 
@@ -30,7 +29,6 @@ from .forms import (
     CatalogEntryForm,
     RectificationResultForm,
     RevocationDecisionForm,
-    ServiceErrorsMixin,
     VerificationResultForm,
 )
 from .models import (
@@ -61,38 +59,6 @@ def _choice(request: HttpRequest, name: str, choices: list[str]) -> str:
 
 def _yes_no(request: HttpRequest, name: str) -> bool | None:
     return {"yes": True, "no": False}.get(request.GET.get(name, ""))
-
-
-def _is_kind(actor: Actor, kind: str) -> bool:
-    return actor.department is not None and actor.department.kind == kind
-
-
-def _approval_actor(request: HttpRequest) -> Actor:
-    """The queues are the approval department's work (platform admins may look)."""
-    actor = actor_for_user(request.user)
-    if not (_is_kind(actor, DepartmentKind.APPROVAL) or actor.is_platform_admin):
-        raise PermissionDenied(_("Only the approval department verifies credit commitments."))
-    return actor
-
-
-def _call(
-    http_request: HttpRequest,
-    form: ServiceErrorsMixin,
-    service: Callable[..., Any],
-    /,
-    **arguments: Any,
-) -> Any:
-    """Call one service: its field errors go onto the form, a conflict becomes a message;
-    None means nothing was saved. PermissionDenied is left to answer 403. (Positional-only:
-    revocation_decide takes a `request` argument of its own.)"""
-    try:
-        return service(**arguments)
-    except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        form.add_service_errors(errors)
-    except PushConflict as exc:
-        messages.error(http_request, str(exc))
-    return None
 
 
 def _subject_pushes(actor: Actor, subject_type: str, pk: int) -> QuerySet:
@@ -190,7 +156,7 @@ def catalog_edit(request: HttpRequest, item_code: str) -> HttpResponse:
     initial = CatalogEntryForm.initial_for(entry, mode=item.credit_mode)
     form = CatalogEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
+        saved = call_service(
             request,
             form,
             services.credit_entry_save,
@@ -231,7 +197,11 @@ def _annotate(verifications: list[Verification]) -> None:
 @login_required
 @require_GET
 def verification_list(request: HttpRequest) -> HttpResponse:
-    actor = _approval_actor(request)
+    actor = actor_for_user(request.user)
+    if not actor.is_platform_admin:  # the queue is the approval department's; admins may look
+        actor.require_kind(
+            DepartmentKind.APPROVAL, _("Only the approval department verifies credit commitments.")
+        )
     visible = selectors.verifications_visible(actor=actor)
     state = _choice(request, "state", VerificationState.values)
     overdue = _yes_no(request, "overdue")
@@ -320,7 +290,7 @@ def verification_result(request: HttpRequest, pk: int) -> HttpResponse:
     verification = _visible_verification(actor, pk)
     form = VerificationResultForm(request.POST, request.FILES)
     if form.is_valid():
-        saved = _call(
+        saved = call_service(
             request,
             form,
             services.verification_record,
@@ -356,7 +326,7 @@ def verification_rectification(request: HttpRequest, pk: int) -> HttpResponse:
     verification = _visible_verification(actor, pk)
     form = RectificationResultForm(request.POST)
     if form.is_valid():
-        saved = _call(
+        saved = call_service(
             request,
             form,
             services.rectification_record,
@@ -456,7 +426,7 @@ def revocation_list(request: HttpRequest) -> HttpResponse:
             "source": source,
             "states": RevocationState.choices,
             "sources": RevocationSource.choices,
-            "can_report": _is_kind(actor, DepartmentKind.SUPERVISION),
+            "can_report": actor.is_of_kind(DepartmentKind.SUPERVISION),
         },
     )
 
@@ -475,7 +445,7 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RevocationDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
+        saved = call_service(
             request,
             form,
             services.revocation_decide,
@@ -518,8 +488,9 @@ def breach_create(request: HttpRequest) -> HttpResponse:
     """Supervision reports a breached commitment or false materials (R12): at once a push to
     the approval department and an open revocation request."""
     actor = actor_for_user(request.user)
-    if not _is_kind(actor, DepartmentKind.SUPERVISION):
-        raise PermissionDenied(_("Only supervision departments report commitment breaches."))
+    actor.require_kind(
+        DepartmentKind.SUPERVISION, _("Only supervision departments report commitment breaches.")
+    )
     pinned = None
     wanted = request.GET.get("licence", "")
     if wanted:
@@ -537,7 +508,7 @@ def breach_create(request: HttpRequest) -> HttpResponse:
         initial={"licence": pinned.pk} if pinned else None,
     )
     if request.method == "POST" and form.is_valid():
-        revocation = _call(
+        revocation = call_service(
             request, form, services.breach_report, actor=actor, **form.service_arguments()
         )
         if revocation is not None:

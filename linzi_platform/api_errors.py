@@ -1,8 +1,15 @@
-"""Every API error answers `{"error": {"code", "message", "fields"}}` (shared/API.md)."""
+"""Every API error answers `{"error": {"code", "message", "fields"}}` (shared/API.md).
+
+The one place that turns a service's errors into answers: Django's ValidationError (bad
+input, keyed by the service's argument names) → 400 on those fields, a DomainConflict → 409,
+PermissionDenied → 403. API views call the service and catch none of them.
+"""
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,7 +46,38 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
+def service_field_errors(
+    exc: DjangoValidationError, rename: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A service's ValidationError as DRF field errors. Errors on no field become
+    `non_field_errors`; a dotted key ("counterparty.name") becomes a nested object
+    ({"counterparty": {"name": […]}}); `rename` maps a service argument to the API's field
+    name where they differ."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    nested: dict[str, Any] = {}
+    for field, messages in exc.message_dict.items():
+        if field == NON_FIELD_ERRORS:
+            field = "non_field_errors"
+        head, _dot, tail = field.partition(".")
+        head = (rename or {}).get(head, head)
+        if tail:
+            target = nested.setdefault(head, {})
+            if isinstance(target, list):
+                nested[head] = target = {"non_field_errors": target}
+            target[tail] = messages
+        elif isinstance(nested.get(head), dict):
+            nested[head]["non_field_errors"] = messages
+        else:
+            nested[head] = messages
+    return nested
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        # A view whose API field names differ from the service's arguments says so.
+        rename = getattr(context.get("view"), "service_field_names", None)
+        exc = exceptions.ValidationError(service_field_errors(exc, rename))
     if isinstance(exc, DuplicateRecord):
         return _duplicate_response(exc)
     if isinstance(exc, DomainConflict):

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 
 class DomainConflict(Exception):
-    """The record is not in a state that allows the action (API 409)."""
+    """The record is not in a state that allows the action (API 409).
+
+    A subclass whose conflict is about one input names it in `field`: the web form shows
+    the reason on that field; otherwise the page shows it as a message. The API answers 409
+    either way.
+    """
+
+    field: str | None = None
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,20 @@ class HelpfulFormMixin:
                     )
                 )
         return groups
+
+
+class ServiceErrorsMixin:
+    """Mix into a ``forms.Form`` whose input a service checks. Service errors are keyed by
+    the service's argument names; ``SERVICE_FIELD_MAP`` maps one to this form's field where
+    they differ (None: shown above the form). An error on no field of the form is shown above
+    it."""
+
+    SERVICE_FIELD_MAP: dict[str, str | None] = {}
+
+    def add_service_errors(self, errors: dict[str, list[Any]]) -> None:
+        for field_name, messages in errors.items():
+            target = self.SERVICE_FIELD_MAP.get(field_name, field_name)
+            if target not in self.fields:  # type: ignore[attr-defined]
+                target = None
+            for message in messages:
+                self.add_error(target, message)  # type: ignore[attr-defined]

@@ -6,15 +6,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from linzi_platform.api_errors import Conflict
 from linzi_platform.pagination import ApiCursorPagination
+from notifications.feedback.services import feedback_raise, feedback_reply
+from notifications.services import push_claim
 from organizations.idempotency import idempotent
 from organizations.scoping import Actor, actor_for_request
 
 from . import selectors
 from .filters import PushFilter
 from .models import Feedback, Push
-from .services import PushConflict, feedback_raise, feedback_reply, push_claim
 
 
 class NewestFirst(ApiCursorPagination):
@@ -112,10 +112,7 @@ class PushClaimApi(APIView):
         actor = actor_for_request(request)
         push = _push_for(actor, pk)
         _require_receiver(actor, push)
-        try:
-            push = push_claim(push=push, actor=actor)
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
+        push = push_claim(push=push, actor=actor)
         return Response(PushOutput(push).data)
 
 
@@ -130,8 +127,6 @@ class PushFeedbackApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             item = feedback_raise(push=push, actor=actor, text=data.validated_data["text"])
-        except PushConflict as exc:
-            raise Conflict(str(exc)) from exc
         except ValueError as exc:
             raise exceptions.ValidationError({"text": [str(exc)]}) from exc
         return Response(FeedbackOutput(item).data, status=status.HTTP_201_CREATED)

@@ -24,6 +24,7 @@ from organizations.reorganisation import (
     register_open_work,
 )
 
+from .feedback.services import feedback_mark_overdue
 from .models import (
     Delivery,
     DeliveryChannel,
@@ -34,7 +35,7 @@ from .models import (
     PushState,
     WebhookEndpoint,
 )
-from .services import feedback_mark_overdue, pushes_auto_claim_overdue
+from .services import pushes_auto_claim_overdue
 
 
 def _pending_pushes(department: Department, now: datetime.datetime) -> QuerySet[Push]:

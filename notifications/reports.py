@@ -417,10 +417,11 @@ def _inquiry_figures(start: datetime.datetime, end: datetime.datetime) -> dict[i
 
 def _settle(now: datetime.datetime) -> None:
     """Run every sweep first, so the month's deadlines are all settled when counted."""
-    from coordination.services import inquiries_deem_consent
+    from coordination.inquiries.services import inquiries_deem_consent
     from credit.services import verifications_sweep
 
-    from .services import feedback_mark_overdue, pushes_auto_claim_overdue
+    from .feedback.services import feedback_mark_overdue
+    from .services import pushes_auto_claim_overdue
 
     pushes_auto_claim_overdue(now=now)
     feedback_mark_overdue(now=now)

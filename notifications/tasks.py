@@ -95,6 +95,6 @@ def send_reminders() -> int:
 
 @shared_task(name="notifications.mark_overdue_feedback", ignore_result=True)
 def mark_overdue_feedback() -> int:
-    from .services import feedback_mark_overdue
+    from .feedback.services import feedback_mark_overdue
 
     return feedback_mark_overdue(now=timezone.now())

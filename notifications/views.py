@@ -10,6 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linzi_platform.ids import parse_id
 from linzi_platform.pagination import keyset_page
+from linzi_platform.web_errors import call_service
+from notifications.feedback.services import FeedbackWindowClosed, feedback_raise, feedback_reply
+from notifications.services import (
+    notification_preferences_save,
+    notifications_mark_read,
+    push_claim,
+    pushes_claim,
+)
 from organizations.scoping import actor_for_user
 
 from . import selectors
@@ -17,16 +25,6 @@ from .filters import PushPageFilter
 from .forms import BulkClaimForm, FeedbackForm, PreferencesForm, ReplyForm
 from .kinds import push_kind_shown
 from .models import Feedback, NoticeKind, Notification, Push, PushState
-from .services import (
-    FeedbackWindowClosed,
-    PushConflict,
-    feedback_raise,
-    feedback_reply,
-    notification_preferences_save,
-    notifications_mark_read,
-    push_claim,
-    pushes_claim,
-)
 
 PAGE_SIZE = 25
 
@@ -140,11 +138,7 @@ def _receiver_push(request: HttpRequest, pk: int) -> Push:
 @require_POST
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     push = _receiver_push(request, pk)
-    try:
-        push_claim(push=push, actor=actor_for_user(request.user))
-    except PushConflict as exc:
-        messages.error(request, str(exc))
-    else:
+    if call_service(request, None, push_claim, push=push, actor=actor_for_user(request.user)):
         messages.success(request, _("Claimed: %(title)s") % {"title": push.title})
     if request.POST.get("next") == "inbox":
         return redirect("notifications:inbox")

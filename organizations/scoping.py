@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from .models import ApiClient, Department, StaffRole
@@ -29,6 +30,18 @@ class Actor:
     @property
     def is_head(self) -> bool:
         return self.role in (StaffRole.HEAD, StaffRole.PLATFORM_ADMIN)
+
+    def is_of_kind(self, kind: str) -> bool:
+        """Whether the actor acts for a department of `kind` (approval, supervision…)."""
+        return self.department is not None and self.department.kind == kind
+
+    def require_kind(self, kind: str, reason: str) -> Department:
+        """The actor's department, when it is of `kind`; else PermissionDenied giving the
+        person's reason (403 from the API, the 403 page on the web). Platform admins are not
+        let through here: a caller that lets them look checks `is_platform_admin` first."""
+        if self.department is None or self.department.kind != kind:
+            raise PermissionDenied(reason)
+        return self.department
 
     @property
     def label(self) -> str:

@@ -2,65 +2,76 @@
 
 from django.urls import path
 
-from . import api
+from .actions import api as actions_api
+from .cases import api as cases_api
+from .letters import api as letters_api
+from .listings import api as listings_api
 
 urlpatterns = [
     path(
         "supervision-actions/",
-        api.SupervisionActionListCreateApi.as_view(),
+        actions_api.SupervisionActionListCreateApi.as_view(),
         name="supervision-actions",
     ),
     path(
         "supervision-actions/<int:pk>/",
-        api.SupervisionActionDetailApi.as_view(),
+        actions_api.SupervisionActionDetailApi.as_view(),
         name="supervision-action-detail",
     ),
     path(
         "counterparties/<str:code>/access/",
-        api.CounterpartyAccessApi.as_view(),
+        listings_api.CounterpartyAccessApi.as_view(),
         name="supervision-counterparty-access",
     ),
-    path("listings/", api.ListingListCreateApi.as_view(), name="supervision-listings"),
-    path("listings/<int:pk>/", api.ListingDetailApi.as_view(), name="supervision-listing-detail"),
+    path("listings/", listings_api.ListingListCreateApi.as_view(), name="supervision-listings"),
+    path(
+        "listings/<int:pk>/",
+        listings_api.ListingDetailApi.as_view(),
+        name="supervision-listing-detail",
+    ),
     path(
         "listings/<int:pk>/remove/",
-        api.ListingRemoveApi.as_view(),
+        listings_api.ListingRemoveApi.as_view(),
         name="supervision-listing-remove",
     ),
     path(
         "licence-letters/",
-        api.LicenceLetterListCreateApi.as_view(),
+        letters_api.LicenceLetterListCreateApi.as_view(),
         name="supervision-licence-letters",
     ),
     path(
         "licence-letters/<int:pk>/",
-        api.LicenceLetterDetailApi.as_view(),
+        letters_api.LicenceLetterDetailApi.as_view(),
         name="supervision-licence-letter-detail",
     ),
     path(
         "licence-letters/<int:pk>/decision/",
-        api.LicenceLetterDecisionApi.as_view(),
+        letters_api.LicenceLetterDecisionApi.as_view(),
         name="supervision-licence-letter-decision",
     ),
-    path("legacy-cases/", api.LegacyCaseListCreateApi.as_view(), name="supervision-legacy-cases"),
+    path(
+        "legacy-cases/",
+        cases_api.LegacyCaseListCreateApi.as_view(),
+        name="supervision-legacy-cases",
+    ),
     path(
         "legacy-cases/<int:pk>/",
-        api.LegacyCaseDetailApi.as_view(),
+        cases_api.LegacyCaseDetailApi.as_view(),
         name="supervision-legacy-case-detail",
     ),
     path(
         "legacy-cases/<int:pk>/opinion/",
-        api.LegacyCaseOpinionApi.as_view(),
+        cases_api.LegacyCaseOpinionApi.as_view(),
         name="supervision-legacy-case-opinion",
     ),
     path(
         "legacy-cases/<int:pk>/verify-rectification/",
-        api.LegacyCaseVerifyRectificationApi.as_view(),
+        cases_api.LegacyCaseVerifyRectificationApi.as_view(),
         name="supervision-legacy-case-verify-rectification",
     ),
     path(
         "legacy-cases/<int:pk>/close/",
-        api.LegacyCaseCloseApi.as_view(),
+        cases_api.LegacyCaseCloseApi.as_view(),
         name="supervision-legacy-case-close",
     ),
 ]

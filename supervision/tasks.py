@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from .services import suspensions_end_due
+from supervision.actions.services import suspensions_end_due
 
 logger = logging.getLogger(__name__)
 

@@ -15,14 +15,9 @@ from credit.models import Verification
 from credit.services import breach_report, verification_record
 from notifications.models import Push
 from organizations.scoping import actor_for_user
-from supervision.services import (
-    letter_decide,
-    letter_send,
-    listing_add,
-    listing_remove,
-    supervision_action_record,
-    suspensions_end_due,
-)
+from supervision.actions.services import supervision_action_record, suspensions_end_due
+from supervision.letters.services import letter_decide, letter_send
+from supervision.listings.services import listing_add, listing_remove
 from tests.factories import ApprovalItemFactory, valid_credit_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -17,7 +17,7 @@ from linzi_platform.celery import app as celery_app
 from notifications.models import Push, PushState
 from notifications.webhooks import webhook_signature
 from organizations.scoping import actor_for_user
-from supervision.services import supervision_action_record
+from supervision.actions.services import supervision_action_record
 from tests.factories import (
     ApprovalDepartmentFactory,
     ApprovalItemFactory,

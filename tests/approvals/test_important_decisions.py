@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from approvals.models import ImportantCategory, Licence
 from approvals.services import DecisionInput, licence_decide
-from coordination.services import (
+from coordination.files.services import (
     consultation_record,
     important_file_create,
     no_hearing_reason_record,

@@ -6,7 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from coordination.dashboard import coordination_dashboard_cards
-from coordination.services import inquiry_send, inspection_schedule, meeting_convene
+from coordination.inquiries.services import inquiry_send
+from coordination.inspections.services import inspection_schedule
+from coordination.meetings.services import meeting_convene
 from tests.coordination.conftest import at
 
 pytestmark = pytest.mark.django_db

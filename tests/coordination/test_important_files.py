@@ -7,15 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from coordination.models import Consultation, ImportantFile
-from coordination.selectors import important_file_for, important_file_missing
-from coordination.services import (
+from coordination.files.services import (
     consultation_record,
     hearing_record,
     important_file_create,
     no_hearing_reason_record,
     stakeholder_opinion_record,
 )
+from coordination.models import Consultation, ImportantFile
+from coordination.selectors import important_file_for, important_file_missing
 from notifications.models import Notification
 from organizations.scoping import actor_for_user
 from tests.coordination.conftest import at, pdf

@@ -7,13 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from coordination.inquiries.services import inquiries_deem_consent, inquiry_reply, inquiry_send
 from coordination.models import Inquiry, InquiryState
-from coordination.services import (
-    InquiryDeemedConsent,
-    inquiries_deem_consent,
-    inquiry_reply,
-    inquiry_send,
-)
+from coordination.services import InquiryDeemedConsent
 from coordination.tasks import deem_consent_overdue_inquiries
 from notifications.models import Notification, Obligation, OverdueRecord
 from tests.clients import api_for

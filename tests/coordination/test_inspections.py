@@ -7,15 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from coordination.models import Inspection, InspectionKind, InspectionState, SignOff
-from coordination.services import (
-    CoordinationConflict,
+from coordination.inspections.services import (
     inspection_confirm,
     inspection_report_draft,
     inspection_schedule,
     inspection_sign_off,
-    joint_earliest_time,
 )
+from coordination.models import Inspection, InspectionKind, InspectionState, SignOff
+from coordination.services import CoordinationConflict, joint_earliest_time
 from notifications.models import Notification
 from organizations.scoping import actor_for_user
 from tests.clients import api_for

@@ -4,14 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from coordination.files.services import important_file_create
+from coordination.meetings.services import meeting_conclude, meeting_convene, meeting_opinion
 from coordination.models import JointMeeting, MeetingInvitation, MeetingState
-from coordination.services import (
-    CoordinationConflict,
-    important_file_create,
-    meeting_conclude,
-    meeting_convene,
-    meeting_opinion,
-)
+from coordination.services import CoordinationConflict
 from notifications.models import Notification
 from tests.clients import api_for
 from tests.coordination.conftest import at

@@ -9,18 +9,16 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from coordination.models import Consultation, Inquiry, InquiryState, InspectionState
-from coordination.services import (
-    CoordinationConflict,
-    consultation_record,
-    important_file_create,
-    inquiries_deem_consent,
-    inquiry_reply,
+from coordination.files.services import consultation_record, important_file_create
+from coordination.inquiries.services import inquiries_deem_consent, inquiry_reply
+from coordination.inspections.services import (
     inspection_confirm,
     inspection_report_draft,
     inspection_schedule,
     inspection_sign_off,
 )
+from coordination.models import Consultation, Inquiry, InquiryState, InspectionState
+from coordination.services import CoordinationConflict
 from notifications.models import OverdueRecord
 from organizations.scoping import actor_for_user
 

@@ -6,13 +6,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from coordination.services import (
-    consultation_record,
-    important_file_create,
-    inquiry_send,
-    inspection_schedule,
-    meeting_convene,
-)
+from coordination.files.services import consultation_record, important_file_create
+from coordination.inquiries.services import inquiry_send
+from coordination.inspections.services import inspection_schedule
+from coordination.meetings.services import meeting_convene
 from tests.clients import api_for
 from tests.coordination.conftest import at, pdf
 from tests.factories import ApprovalDepartmentFactory, StaffFactory

@@ -16,8 +16,8 @@ from credit.selectors import credit_notice
 from credit.services import credit_entry_save
 from notifications.models import Push
 from organizations.scoping import actor_for_user
+from supervision.listings.services import listing_add
 from supervision.models import ListingType
-from supervision.services import listing_add
 from tests.credit.conftest import CATALOG_TERMS, at, commitment
 from tests.factories import valid_credit_code
 from workdays.calendar import add_working_days

@@ -10,6 +10,7 @@ from approvals.models import Licence
 from audit.models import AuditEvent
 from counterparties.models import Counterparty
 from notifications import services
+from notifications.feedback.services import FeedbackWindowClosed, feedback_raise, feedback_reply
 from notifications.models import (
     Delivery,
     Feedback,
@@ -21,15 +22,7 @@ from notifications.models import (
     PushState,
 )
 from notifications.selectors import pushes_inbox, pushes_visible
-from notifications.services import (
-    FeedbackWindowClosed,
-    PushConflict,
-    feedback_raise,
-    feedback_reply,
-    push_claim,
-    pushes_auto_claim_overdue,
-    pushes_claim,
-)
+from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue, pushes_claim
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, bulk_pushes
 from tests.notifications.conftest import at

@@ -235,7 +235,7 @@ def test_the_inbox_and_the_push_detail_say_the_time_left(sent, receiver_clerk):
 
 
 def test_the_inquiry_list_says_the_time_left(approval_clerk, supervision_department):
-    from coordination.services import inquiry_send
+    from coordination.inquiries.services import inquiry_send
 
     with time_machine.travel(at("2026-11-24T10:00"), tick=False):
         inquiry_send(
@@ -370,7 +370,7 @@ def test_answered_feedback_s_notice_says_answered_and_stops_counting_as_unread(
     sent, receiver_clerk, approval_clerk
 ):
     """R5: the sender's notice of a query becomes 已答复 once the sender answers it."""
-    from notifications.services import feedback_raise, feedback_reply
+    from notifications.feedback.services import feedback_raise, feedback_reply
 
     push = _received(receiver_clerk)[0]
     with time_machine.travel(at("2026-11-24T10:00"), tick=False):

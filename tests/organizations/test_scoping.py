@@ -1,9 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
-from organizations.models import ApiClient, StaffRole
+from organizations.models import ApiClient, DepartmentKind, StaffRole
 from organizations.scoping import actor_for_api_client, actor_for_user, scope_to_department
-from tests.factories import DepartmentFactory, StaffFactory
+from tests.factories import ApprovalDepartmentFactory, DepartmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,36 @@ def test_several_lookups_match_either_side_without_duplicates():
         ApiClient.objects.all(), actor=actor_for_user(clerk), via=["department", "department"]
     )
     assert list(scoped) == [own_client]
+
+
+def test_require_kind_answers_the_actors_own_department_of_that_kind():
+    approval = ApprovalDepartmentFactory()
+    actor = actor_for_user(StaffFactory(department=approval).user)
+    assert actor.is_of_kind(DepartmentKind.APPROVAL)
+    assert actor.require_kind(DepartmentKind.APPROVAL, "只有审批部门可以这样做。") == approval
+
+
+def test_require_kind_refuses_a_department_of_another_kind_with_the_reason_given():
+    actor = actor_for_user(StaffFactory(department=DepartmentFactory()).user)
+    assert not actor.is_of_kind(DepartmentKind.APPROVAL)
+    with pytest.raises(PermissionDenied, match="只有审批部门可以这样做。"):
+        actor.require_kind(DepartmentKind.APPROVAL, "只有审批部门可以这样做。")
+
+
+def test_require_kind_refuses_an_actor_without_a_department_even_a_platform_admin():
+    superuser = get_user_model().objects.create_superuser("root", "root@example.gov.cn", "pw")
+    admin = actor_for_user(superuser)
+    assert admin.is_platform_admin and admin.department is None
+    assert not admin.is_of_kind(DepartmentKind.SUPERVISION)
+    with pytest.raises(PermissionDenied, match="只有监管部门可以这样做。"):
+        admin.require_kind(DepartmentKind.SUPERVISION, "只有监管部门可以这样做。")
+
+
+def test_require_kind_holds_for_an_api_client_of_its_department():
+    client, _key = ApiClient.objects.create_key(department=DepartmentFactory(), name="监管系统")
+    actor = actor_for_api_client(client)
+    assert actor.require_kind(DepartmentKind.SUPERVISION, "只有监管部门可以这样做。") == (
+        client.department
+    )
+    with pytest.raises(PermissionDenied):
+        actor.require_kind(DepartmentKind.APPROVAL, "只有审批部门可以这样做。")

@@ -12,9 +12,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from notifications.feedback.services import feedback_raise, feedback_reply
 from notifications.models import Push, PushState
 from notifications.reports import monthly_report_compile, report_figures
-from notifications.services import feedback_raise, feedback_reply, push_claim
+from notifications.services import push_claim
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
 from tests.clients import api_for

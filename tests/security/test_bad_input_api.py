@@ -1,4 +1,5 @@
-"""Hand-aimed Hypothesis strategies against the API write endpoints (R1–R20: bad input changes nothing).
+"""Hand-aimed Hypothesis strategies against the API write endpoints (R1–R20: bad input
+changes nothing).
 
 (The schema-wide schemathesis run lives elsewhere; these strategies know each endpoint's fields:
 credit codes with a wrong check character, validity ending before it starts, dates in year 1 or

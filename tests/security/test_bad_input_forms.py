@@ -1,4 +1,5 @@
-"""Bad input to every web form that writes (R1–R20: bad input changes nothing): malformed or missing fields,
+"""Bad input to every web form that writes (R1–R20: bad input changes nothing): malformed or
+missing fields,
 wrong types, 100k-character strings, impossible or out-of-range dates, invalid credit codes and
 ID numbers, NUL bytes. Never a 5xx; the form comes back (200/400) with an error in Chinese on the
 field that was wrong, and not one row of the project was written (the audit trail included).

@@ -24,8 +24,8 @@ from credit.models import CreditCommitment, Verification, VerificationFile
 from linzi_platform.uploads import MAX_UPLOAD_BYTES
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
+from supervision.cases.services import case_open
 from supervision.models import Evidence
-from supervision.services import case_open
 from tests.factories import StaffFactory, valid_credit_code
 from tests.security.fuzz import changed, fingerprint, is_chinese
 from tests.security.world import NOW, World

@@ -15,29 +15,25 @@ from rest_framework.test import APIClient
 
 from approvals.models import CreditMode, ItemSampleText, Licence
 from approvals.services import DecisionInput, licence_decide
-from coordination.services import (
-    consultation_record,
-    important_file_create,
-    inquiry_send,
+from coordination.files.services import consultation_record, important_file_create
+from coordination.inquiries.services import inquiry_send
+from coordination.inspections.services import (
     inspection_confirm,
     inspection_report_draft,
     inspection_schedule,
-    meeting_convene,
 )
+from coordination.meetings.services import meeting_convene
 from credit.models import Verification, VerificationFile
 from credit.services import breach_report, verification_record
+from notifications.feedback.services import feedback_raise
 from notifications.models import Push
-from notifications.services import feedback_raise
 from organizations.models import ApiClient, Department, StaffRole
 from organizations.scoping import actor_for_user
+from supervision.actions.services import supervision_action_record
+from supervision.cases.services import case_issue_opinion, case_open
+from supervision.letters.services import letter_send
+from supervision.listings.services import listing_add
 from supervision.models import Evidence
-from supervision.services import (
-    case_issue_opinion,
-    case_open,
-    letter_send,
-    listing_add,
-    supervision_action_record,
-)
 from tests.factories import (
     ApprovalDepartmentFactory,
     ApprovalItemFactory,

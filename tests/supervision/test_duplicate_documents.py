@@ -13,8 +13,9 @@ from django.urls import reverse
 from linzi_platform.errors import DuplicateRecord
 from notifications.models import Push
 from organizations.scoping import actor_for_user
+from supervision.actions.services import supervision_action_record
+from supervision.letters.services import letter_send
 from supervision.models import LicenceLetter, SupervisionAction
-from supervision.services import letter_send, supervision_action_record
 from tests.clients import api_for, logged_in
 from tests.helpers import at, pdf
 

@@ -11,8 +11,9 @@ from notifications.models import Push, PushState
 from notifications.reports import monthly_report_compile
 from notifications.services import push_claim
 from organizations.scoping import actor_for_user
+from supervision.actions.services import supervision_action_record
+from supervision.listings.services import listing_add, listing_remove
 from supervision.models import CounterpartyListing
-from supervision.services import listing_add, listing_remove, supervision_action_record
 from tests.clients import api_for, logged_in
 from tests.helpers import at
 from tests.workdays.helpers import package_data_until

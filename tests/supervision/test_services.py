@@ -11,19 +11,17 @@ from audit.models import AuditEvent
 from notifications.models import Push, PushState
 from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue
 from organizations.scoping import actor_for_user
-from supervision.models import CaseState, CounterpartyListing, LetterState, ListingType
-from supervision.selectors import counterparty_access
-from supervision.services import (
+from supervision.actions.services import supervision_action_record
+from supervision.cases.services import (
     case_close,
     case_issue_opinion,
     case_open,
     case_verify_rectification,
-    letter_decide,
-    letter_send,
-    listing_add,
-    listing_remove,
-    supervision_action_record,
 )
+from supervision.letters.services import letter_decide, letter_send
+from supervision.listings.services import listing_add, listing_remove
+from supervision.models import CaseState, CounterpartyListing, LetterState, ListingType
+from supervision.selectors import counterparty_access
 from tests.factories import valid_credit_code
 from tests.notifications.conftest import at
 from tests.supervision.conftest import pdf

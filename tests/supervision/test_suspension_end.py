@@ -11,8 +11,8 @@ from approvals.models import LicenceStatus, LicenceStatusChange
 from audit.models import AuditEvent
 from notifications.models import Push
 from organizations.scoping import actor_for_user
+from supervision.actions.services import supervision_action_record, suspensions_end_due
 from supervision.models import SupervisionAction, SuspensionEnd
-from supervision.services import supervision_action_record, suspensions_end_due
 from supervision.tasks import suspensions_end
 from tests.clients import api_for
 from tests.helpers import at

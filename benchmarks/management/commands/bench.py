@@ -24,7 +24,7 @@ REFUSAL_EXIT_CODE = 2
 
 
 class Command(BaseCommand):
-    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md); prints P1–P5 as one table."
+    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md): P1–P5 in one table."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -20,19 +20,13 @@ from approvals.models import ApprovalItem
 from approvals.services import DecisionInput, licence_decide
 from audit.models import AuditEvent
 from counterparties.validators import credit_code_check_char
+from notifications.feedback.services import feedback_mark_overdue, feedback_raise, feedback_reply
 from notifications.models import Push, PushState
-from notifications.services import (
-    PushConflict,
-    feedback_mark_overdue,
-    feedback_raise,
-    feedback_reply,
-    push_claim,
-    pushes_auto_claim_overdue,
-)
+from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue
 from organizations.models import Department, DepartmentKind, StaffMembership, StaffRole
 from organizations.scoping import Actor, actor_for_user
+from supervision.actions.services import supervision_action_record
 from supervision.models import ActionKind
-from supervision.services import supervision_action_record
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 characters
 

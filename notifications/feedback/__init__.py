@@ -1,0 +1,1 @@
+"""Feedback on a push (R5)."""

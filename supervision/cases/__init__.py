@@ -1,0 +1,1 @@
+"""Legacy cases (R17): services, API, web views and forms together."""

@@ -1,0 +1,1 @@
+"""Licence letters (R8): services, API, web views and forms together."""
