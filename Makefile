@@ -22,8 +22,12 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) bin/run_embedded.py --port $(PORT)
 
+# The suite runs in parallel, one pytest-xdist process per core (tests/conftest.py gives each
+# its own test database and Redis database). PYTEST_WORKERS=0 runs it in one process; ARGS
+# passes pytest options: `make test PYTEST_WORKERS=0 ARGS="tests/credit -x"`.
+PYTEST_WORKERS ?= auto
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(ARGS)
 
 # Performance benchmark (docs/performance.md): needs PostgreSQL and Redis; ARGS=--quick for CI.
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/linzi_bench

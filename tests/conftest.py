@@ -7,6 +7,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -102,6 +104,36 @@ def require_postgres(db: None) -> None:
 def redis_url() -> str | None:
     url = os.environ.get("CELERY_BROKER_URL", "")
     return url if url.startswith("redis") else None
+
+
+# `make test` runs the suite in parallel processes (pytest-xdist). pytest-django gives each its
+# own test database (test_<name>_gw0, …), but the broker is shared: a Celery worker that one
+# process's test starts would take the tasks another's tests enqueue, and run them on the wrong
+# database. So each xdist worker is started with CELERY_BROKER_URL naming a Redis database of
+# its own, the configured one plus the worker's number. It is in the worker's environment before
+# Django reads its settings: the settings, Celery, and every process a test starts agree on it.
+# (Without Redis the embedded filesystem broker under var/ is shared; no test consumes from it.)
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def redis_database_for_worker(url: str, worker: int) -> str:
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + worker
+    if database >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"xdist worker {worker} would need Redis database {database} after {url}: "
+            "point CELERY_BROKER_URL at a lower database number or run fewer workers (-n)"
+        )
+    return parts._replace(path=f"/{database}").geturl()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list[Any]) -> None:
+    url = redis_url()
+    if url is None:
+        return
+    for worker, spec in enumerate(specs):
+        spec.env["CELERY_BROKER_URL"] = redis_database_for_worker(url, worker)
 
 
 @pytest.fixture

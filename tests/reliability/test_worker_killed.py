@@ -78,8 +78,11 @@ def other_backends() -> int:
 def sweep_is_waiting_on_the_test() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
+            # pg_locks shows the whole cluster: other test databases (parallel test
+            # processes, other runs) may be waiting on the same key.
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-            "AND objid = %s",
+            "AND objid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [ADVISORY_KEY],
         )
         return cursor.fetchone()[0] > 0
