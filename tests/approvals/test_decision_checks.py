@@ -23,9 +23,9 @@ from credit.models import CreditCommitment, Verification
 from credit.selectors import credit_notice
 from credit.services import credit_commitment_record, credit_verification_open
 from organizations.scoping import actor_for_user
+from supervision.listings.services import listing_add
 from supervision.models import ListingType
 from supervision.selectors import counterparty_access
-from supervision.services import listing_add
 from tests.factories import ApprovalItemFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
