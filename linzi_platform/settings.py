@@ -64,7 +64,8 @@ INSTALLED_APPS = [
     "supervision",
     "credit",
     "coordination",
-    "benchmarks",
+    "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,10 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from organizations.demo import DEMO_PASSWORD
+from demo.seed import demo_password
 from organizations.models import Department, DepartmentKind, StaffMembership, StaffRole
 
 pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = demo_password()
 
 
 def counts() -> tuple[int, int, int]:

@@ -3,9 +3,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from approvals.demo import seed_items
-from credit.demo import seed_credit_catalog
-from organizations.demo import DEMO_PASSWORD, seed_departments_and_staff
+from demo.seed import (
+    demo_password,
+    seed_credit_catalog,
+    seed_departments_and_staff,
+    seed_items,
+)
 
 
 class Command(BaseCommand):
@@ -25,6 +28,6 @@ class Command(BaseCommand):
             )
             if options["quiet_logins"]:
                 return
-            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            self.stdout.write(f"演示账号（密码均为 {demo_password()}）：")
             for username, full_name, department, role in logins:
                 self.stdout.write(f"  {username:<16} {full_name:<10} {department} · {role}")

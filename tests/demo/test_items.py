@@ -3,12 +3,14 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
-from approvals.demo import ITEMS, seed_items
 from approvals.models import ApprovalItem, CreditMode, ImportantCategory, ItemSampleText
-from organizations.demo import SUPERVISION_DEPARTMENTS
+from demo.seed import demo_items, demo_supervision_departments, seed_items
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
+
+ITEMS = demo_items()
+SUPERVISION_DEPARTMENTS = demo_supervision_departments()
 
 
 @pytest.fixture(autouse=True)
