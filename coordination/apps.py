@@ -7,7 +7,11 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
+        from notifications.sweeps import Sweep, sweep_register
+
         from . import reorganisation, todo
+        from .services import inquiries_deem_consent
 
         reorganisation.register()
         todo.register()
+        sweep_register(Sweep("coordination.inquiries_deem_consent", inquiries_deem_consent))

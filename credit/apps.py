@@ -7,8 +7,12 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit approval")
 
     def ready(self) -> None:
+        from notifications.sweeps import Sweep, sweep_register
+
         from . import push_kinds, reorganisation, todo
+        from .services import verifications_sweep
 
         push_kinds.register()
         reorganisation.register()
         todo.register()
+        sweep_register(Sweep("credit.verifications_sweep", verifications_sweep))

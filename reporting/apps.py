@@ -8,3 +8,11 @@ class ReportingConfig(AppConfig):
 
     name = "reporting"
     verbose_name = _("Reports and reminders")
+
+    def ready(self) -> None:
+        from notifications.sweeps import Sweep, sweep_register
+
+        from .reminders import reminders_send_due
+
+        # Sends reminders before deadlines (none is charged), exactly once per obligation.
+        sweep_register(Sweep("notifications.send_reminders", reminders_send_due, False))

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from notifications.models import Push, PushState
-from notifications.reports import monthly_report_compile
 from notifications.services import push_claim
 from organizations.scoping import actor_for_user
+from reporting.reports import monthly_report_compile
 from supervision.models import CounterpartyListing
 from supervision.services import listing_add, listing_remove, supervision_action_record
 from tests.clients import api_for, logged_in

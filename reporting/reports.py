@@ -25,19 +25,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from organizations.models import Department, DepartmentKind, StaffRole
-from workdays.calendar import CALENDAR_TZ, working_minutes_between, working_minutes_counter
-
-from .items import item_choices
-from .models import (
+from coordination.models import Inquiry
+from credit.models import Verification
+from notifications.items import item_choices
+from notifications.models import (
     Feedback,
-    MonthlyReport,
     NoticeKind,
     Obligation,
     OverdueRecord,
     Push,
     PushState,
 )
+from notifications.services import department_notify
+from notifications.sweeps import sweeps_settle_deadlines
+from organizations.models import Department, DepartmentKind, StaffRole
+from workdays.calendar import CALENDAR_TZ, working_minutes_between, working_minutes_counter
+
+from .models import MonthlyReport
 
 APPROVAL_TO_SUPERVISION = "approval_to_supervision"
 SUPERVISION_TO_APPROVAL = "supervision_to_approval"
@@ -300,8 +304,6 @@ def _push_details(object_type: str, ids: list[str]) -> dict[str, dict[str, str]]
 
 
 def _verification_details(ids: list[str]) -> dict[str, dict[str, str]]:
-    from credit.models import Verification
-
     details = {}
     for start in range(0, len(ids), DETAIL_BATCH):
         for pk, item_code, name, credit_code, licence_no in Verification.objects.filter(
@@ -324,8 +326,6 @@ def _verification_details(ids: list[str]) -> dict[str, dict[str, str]]:
 
 
 def _inquiry_details(ids: list[str]) -> dict[str, dict[str, str]]:
-    from coordination.models import Inquiry
-
     details = {}
     for start in range(0, len(ids), DETAIL_BATCH):
         for pk, subject in Inquiry.objects.filter(
@@ -387,8 +387,6 @@ def _minutes_counter(rows: list[dict[str, Any]]) -> Any:
 
 
 def _verification_figures(start: datetime.datetime, end: datetime.datetime) -> dict[int, dict]:
-    from credit.models import Verification
-
     return {
         row["department_id"]: row
         for row in Verification.objects.filter(deadline__gte=start, deadline__lt=end)
@@ -404,8 +402,6 @@ def _verification_figures(start: datetime.datetime, end: datetime.datetime) -> d
 
 
 def _inquiry_figures(start: datetime.datetime, end: datetime.datetime) -> dict[int, dict]:
-    from coordination.models import Inquiry
-
     return {
         row["receiver_id"]: row
         for row in Inquiry.objects.filter(deadline__gte=start, deadline__lt=end)
@@ -416,16 +412,9 @@ def _inquiry_figures(start: datetime.datetime, end: datetime.datetime) -> dict[i
 
 
 def _settle(now: datetime.datetime) -> None:
-    """Run every sweep first, so the month's deadlines are all settled when counted."""
-    from coordination.services import inquiries_deem_consent
-    from credit.services import verifications_sweep
-
-    from .services import feedback_mark_overdue, pushes_auto_claim_overdue
-
-    pushes_auto_claim_overdue(now=now)
-    feedback_mark_overdue(now=now)
-    verifications_sweep(now=now)
-    inquiries_deem_consent(now=now)
+    """Run every deadline sweep the apps registered first, so the month's deadlines are all
+    settled when counted (R18)."""
+    sweeps_settle_deadlines(now=now)
 
 
 def monthly_report_compile(
@@ -462,7 +451,8 @@ def monthly_report_compile(
                 audit_record(
                     actor=actor,
                     action="report.compile",
-                    obj=report,
+                    object_type=MonthlyReport.AUDIT_OBJECT_TYPE,
+                    object_id=report.pk,
                     details={"month": figures["month"], "version": version},
                     at=now,
                 )
@@ -477,9 +467,7 @@ def monthly_report_compile(
 
 def _announce(report: MonthlyReport, now: datetime.datetime) -> None:
     """Department heads get an in-app notice and an e-mail (outbox rows) when it is out."""
-    from .services import department_notify
-
-    url = reverse("notifications:report-detail", args=[report.month.strftime("%Y-%m")])
+    url = reverse("reporting:report-detail", args=[report.month.strftime("%Y-%m")])
     title = _("Monthly push and claim report %(month)s is published") % {
         "month": report.month.strftime("%Y-%m")
     }

@@ -16,13 +16,13 @@ from notifications.models import (
     DeliveryChannel,
     DeliveryStatus,
     Feedback,
-    MonthlyReport,
     Obligation,
     OverdueRecord,
     Push,
     PushState,
 )
 from organizations.models import StaffRole
+from reporting.models import MonthlyReport
 from tests.clients import logged_in
 from tests.factories import DepartmentFactory, StaffFactory, bulk_pushes
 from tests.helpers import at

@@ -7,12 +7,13 @@ import time_machine
 from django.core import mail
 
 from audit.models import AuditEvent
-from notifications.models import MonthlyReport, MonthlyReportImmutable, Notification, Push
-from notifications.reports import monthly_report_compile, previous_month
+from notifications.models import Notification, Push
 from notifications.services import push_claim
-from notifications.tasks import compile_monthly_report
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
+from reporting.models import MonthlyReport, MonthlyReportImmutable
+from reporting.reports import monthly_report_compile, previous_month
+from reporting.tasks import compile_monthly_report
 from tests.factories import DepartmentFactory, StaffFactory
 from tests.notifications.conftest import at
 from workdays.calendar import add_working_days

@@ -12,20 +12,20 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from organizations.models import Department
-from workdays.calendar import CALENDAR_TZ
-
-from .models import (
+from notifications.models import (
     Delivery,
     DeliveryStatus,
     Feedback,
-    MonthlyReport,
     Obligation,
     OverdueRecord,
     Push,
     PushState,
 )
-from .todo import TODO_COUNT_CAP, capped_count
+from notifications.todo import TODO_COUNT_CAP, capped_count
+from organizations.models import Department
+from workdays.calendar import CALENDAR_TZ
+
+from .models import MonthlyReport
 
 FIGURES_CACHE_SECONDS = 300
 TREND_MONTHS = 12

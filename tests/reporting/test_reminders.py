@@ -1,10 +1,11 @@
 import pytest
 import time_machine
 
-from notifications.models import Notification, Reminder
-from notifications.reminders import reminders_send_due
+from notifications.models import Notification
+from reporting.models import Reminder
+from reporting.reminders import reminders_send_due
 from tests.notifications.conftest import at
-from tests.notifications.test_monthly_report import send
+from tests.reporting.test_monthly_report import send
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from notifications.models import Feedback, FeedbackStatus, OverdueRecord, Push
-from notifications.reports import monthly_report_compile
+from reporting.reports import monthly_report_compile
 from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory
 from tests.notifications.conftest import at
@@ -67,7 +67,7 @@ def october(approval_department, supervision_department, approval_clerk):
 
 
 def workbook_for(user):
-    response = logged_in(user).get(reverse("notifications:report-xlsx", args=["2026-10"]))
+    response = logged_in(user).get(reverse("reporting:report-xlsx", args=["2026-10"]))
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 
@@ -180,7 +180,7 @@ def test_the_printable_page_has_the_notice_header(october, supervision_clerk):
     tables, the accountability list, the issuer's signature and date."""
     html = (
         logged_in(supervision_clerk)
-        .get(reverse("notifications:report-print", args=["2026-10"]))
+        .get(reverse("reporting:report-print", args=["2026-10"]))
         .content.decode()
     )
     assert '<p class="notice-issuer">测试行政审批服务局</p>' in html
@@ -195,7 +195,7 @@ def test_the_printable_page_has_the_notice_header(october, supervision_clerk):
 def test_an_old_snapshot_without_particulars_still_prints_with_dashes(
     approval_department, supervision_department, platform_admin
 ):
-    from notifications.models import MonthlyReport
+    from reporting.models import MonthlyReport
 
     MonthlyReport.objects.create(
         month=datetime.date(2026, 9, 1),
@@ -222,7 +222,7 @@ def test_an_old_snapshot_without_particulars_still_prints_with_dashes(
     )
     html = (
         logged_in(platform_admin)
-        .get(reverse("notifications:report-print", args=["2026-09"]))
+        .get(reverse("reporting:report-print", args=["2026-09"]))
         .content.decode()
     )
     row = html.split('<table class="report-accountability">', 1)[1].split("</table>", 1)[0]

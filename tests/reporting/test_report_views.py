@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from notifications.models import MonthlyReport
 from organizations.models import StaffRole
+from reporting.models import MonthlyReport
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import StaffFactory
@@ -145,7 +145,7 @@ def api_as(user) -> APIClient:
 
 
 def detail_url(month: str = "2026-10") -> str:
-    return reverse("notifications:report-detail", args=[month])
+    return reverse("reporting:report-detail", args=[month])
 
 
 def rows_of(html: str) -> list[str]:
@@ -195,8 +195,8 @@ def test_the_page_shows_directions_labels_and_the_accountability_list(report, pl
     assert "超期自动认领" in html  # a claim missed is an auto-claim
     assert "超期 2 小时" in html  # an old snapshot: wall-clock hours
     assert reverse("notifications:push-detail", args=[41]) in html
-    assert reverse("notifications:report-xlsx", args=["2026-10"]) in html
-    assert reverse("notifications:report-print", args=["2026-10"]) in html
+    assert reverse("reporting:report-xlsx", args=["2026-10"]) in html
+    assert reverse("reporting:report-print", args=["2026-10"]) in html
 
 
 def test_the_bar_chart_is_inline_svg_with_escaped_names(
@@ -226,8 +226,8 @@ def test_a_missing_or_malformed_month_is_not_found(report, supervision_clerk):
     assert client.get(detail_url("october")).status_code == 404
     assert client.get(detail_url("2026-10") + "?version=x").status_code == 404
     assert client.get(detail_url("2026-10") + "?version=2").status_code == 404
-    assert client.get(reverse("notifications:report-print", args=["2026-9"])).status_code == 404
-    assert client.get(reverse("notifications:report-xlsx", args=["1999-01"])).status_code == 404
+    assert client.get(reverse("reporting:report-print", args=["2026-9"])).status_code == 404
+    assert client.get(reverse("reporting:report-xlsx", args=["1999-01"])).status_code == 404
 
 
 def test_the_page_needs_a_login(report):
@@ -248,7 +248,7 @@ def test_a_version_is_chosen_with_the_version_parameter(
     first = client.get(detail_url() + "?version=1").content.decode()
     assert "80.0%" in first
     assert "90.0%" not in first
-    assert reverse("notifications:report-xlsx", args=["2026-10"]) + "?version=1" in first
+    assert reverse("reporting:report-xlsx", args=["2026-10"]) + "?version=1" in first
 
 
 def test_the_trend_uses_the_latest_version_of_each_month_and_leaves_gaps(
@@ -288,9 +288,7 @@ def test_the_detail_page_needs_a_bounded_number_of_queries(
 
 
 def test_the_printable_page_is_standalone_with_the_same_content(report, supervision_clerk):
-    response = browser(supervision_clerk).get(
-        reverse("notifications:report-print", args=["2026-10"])
-    )
+    response = browser(supervision_clerk).get(reverse("reporting:report-print", args=["2026-10"]))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="main-nav"' not in html
@@ -307,7 +305,7 @@ def test_the_list_shows_months_newest_first_with_their_latest_version(
     make_report(datetime.date(2026, 9, 1))
     make_report(datetime.date(2026, 10, 1), version=1)
     make_report(datetime.date(2026, 10, 1), version=2)
-    response = browser(supervision_clerk).get(reverse("notifications:report-list"))
+    response = browser(supervision_clerk).get(reverse("reporting:report-list"))
     assert response.status_code == 200
     reports = response.context["reports"]
     assert [(r["month_text"], r["version"]) for r in reports] == [("2026-10", 2), ("2026-09", 1)]
@@ -323,7 +321,7 @@ def test_the_list_shows_months_newest_first_with_their_latest_version(
 def test_the_compile_form_is_for_platform_admins_only(report, head, supervision_clerk):
     for user in (head, supervision_clerk):
         response = browser(user).post(
-            reverse("notifications:report-recompile", args=["2026-10"]), {"month": "2026-10"}
+            reverse("reporting:report-recompile", args=["2026-10"]), {"month": "2026-10"}
         )
         assert response.status_code == 403
     assert MonthlyReport.objects.count() == 1
@@ -331,7 +329,7 @@ def test_the_compile_form_is_for_platform_admins_only(report, head, supervision_
 
 @time_machine.travel(at("2026-11-15T10:00"), tick=False)
 def test_a_platform_admin_sees_the_compile_form_with_a_confirmation(report, platform_admin):
-    html = browser(platform_admin).get(reverse("notifications:report-list")).content.decode()
+    html = browser(platform_admin).get(reverse("reporting:report-list")).content.decode()
     assert 'name="month"' in html
     assert 'data-confirm="' in html
     assert "js/confirm.js" in html
@@ -342,7 +340,7 @@ def test_a_platform_admin_sees_the_compile_form_with_a_confirmation(report, plat
 @time_machine.travel(at("2026-11-15T10:00"), tick=False)
 def test_a_platform_admin_compiles_a_new_version(report, platform_admin):
     response = browser(platform_admin).post(
-        reverse("notifications:report-recompile", args=["2026-10"]), {"month": "2026-10"}
+        reverse("reporting:report-recompile", args=["2026-10"]), {"month": "2026-10"}
     )
     assert response.status_code == 302
     assert response["Location"] == detail_url()
@@ -357,14 +355,14 @@ def test_a_platform_admin_compiles_a_new_version(report, platform_admin):
 def test_a_month_not_yet_ended_is_refused_with_a_message(report, platform_admin):
     client = browser(platform_admin)
     response = client.post(
-        reverse("notifications:report-recompile", args=["2026-10"]),
+        reverse("reporting:report-recompile", args=["2026-10"]),
         {"month": "2026-11"},
         follow=True,
     )
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     response = client.post(
-        reverse("notifications:report-recompile", args=["2026-10"]), {"month": "soon"}
+        reverse("reporting:report-recompile", args=["2026-10"]), {"month": "soon"}
     )
     assert response.status_code == 302
     assert MonthlyReport.objects.count() == 1
@@ -381,7 +379,7 @@ def workbook_of(response):
 
 
 def test_the_excel_download_has_three_sheets_with_chinese_headers(report, platform_admin):
-    response = browser(platform_admin).get(reverse("notifications:report-xlsx", args=["2026-10"]))
+    response = browser(platform_admin).get(reverse("reporting:report-xlsx", args=["2026-10"]))
     workbook = workbook_of(response)
     assert 'filename="linzi-report-2026-10-v1.xlsx"' in response["Content-Disposition"]
     assert workbook.sheetnames == ["推送认领", "反馈·核验·函询", "超时责任清单"]
@@ -415,7 +413,7 @@ def test_the_excel_download_has_three_sheets_with_chinese_headers(report, platfo
 
 
 def test_the_excel_download_keeps_to_the_clerks_rows_and_is_audited(report, approval_clerk):
-    response = browser(approval_clerk).get(reverse("notifications:report-xlsx", args=["2026-10"]))
+    response = browser(approval_clerk).get(reverse("reporting:report-xlsx", args=["2026-10"]))
     workbook = workbook_of(response)
     for sheet in workbook.worksheets:
         names = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
@@ -514,7 +512,7 @@ def test_the_api_json_format_still_works(report, supervision_department):
 
 
 def test_the_last_month_label_of_the_trend_fits_inside_the_chart():
-    from notifications.report_charts import on_time_trend_chart
+    from reporting.charts import on_time_trend_chart
 
     months = [f"2026-{m:02d}" for m in range(1, 13)]
     svg = str(on_time_trend_chart([(m, 0.5) for m in months], title="t"))

@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.services import audit_record
+from notifications.models import Obligation
 
-from .models import MonthlyReport, Obligation
-from .report_document import (
+from .document import (
     MISSING,
     late_text,
     local_minute,
@@ -30,6 +30,7 @@ from .report_document import (
     report_issuer,
     report_title,
 )
+from .models import MonthlyReport
 from .reports import APPROVAL_TO_SUPERVISION, SUPERVISION_TO_APPROVAL
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -258,7 +259,8 @@ def report_xlsx_response(
     audit_record(
         actor=actor,
         action="report.export",
-        obj=report,
+        object_type=MonthlyReport.AUDIT_OBJECT_TYPE,
+        object_id=report.pk,
         details={
             "month": f"{report.month:%Y-%m}",
             "version": report.version,

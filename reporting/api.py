@@ -14,16 +14,16 @@ from rest_framework.views import APIView
 
 from organizations.scoping import actor_for_request
 
-from .report_document import report_scope
-from .report_excel import XLSX_CONTENT_TYPE, report_xlsx_response
-from .report_views import (
+from .document import report_scope
+from .excel import XLSX_CONTENT_TYPE, report_xlsx_response
+from .reports import APPROVAL_TO_SUPERVISION, SUPERVISION_TO_APPROVAL
+from .views import (
     report_month_parse,
     report_select,
     report_version_parse,
     report_visible_data,
     sees_all_departments,
 )
-from .reports import APPROVAL_TO_SUPERVISION, SUPERVISION_TO_APPROVAL
 
 FORMATS = ("json", "xlsx")
 

@@ -20,16 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from notifications.todo import todo_list
 from organizations.scoping import Actor, actor_for_user
+from workdays.selectors import calendar_uncovered_years_ahead, calendar_years_ahead
 
-from .models import MonthlyReport
-from .report_charts import (
+from .charts import (
     on_time_bar_chart,
     on_time_bars_phone,
     on_time_trend_chart,
     percent_text,
 )
-from .report_document import (
+from .document import (
     MISSING,
     late_text,
     report_document_number,
@@ -38,13 +39,20 @@ from .report_document import (
     report_scope,
     report_title,
 )
-from .report_excel import (
+from .excel import (
     direction_label,
     object_type_label,
     obligation_label,
     parse_time,
     report_xlsx_response,
 )
+from .home import (
+    deliveries_failed,
+    departments_by_load,
+    on_time_trend,
+    overdue_this_month,
+)
+from .models import MonthlyReport
 from .reports import monthly_report_compile, previous_month
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -286,7 +294,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     choices = _compile_choices(timezone.now()) if actor.is_platform_admin else []
     return render(
         request,
-        "notifications/report_list.html",
+        "reporting/report_list.html",
         {
             "reports": [
                 {**entry, "month_text": f"{month:%Y-%m}"} for month, entry in months.items()
@@ -310,7 +318,7 @@ def report_detail(request: HttpRequest, month: str) -> HttpResponse:
     context["trend_chart_phone"] = on_time_bars_phone(
         context["trend_points"], title=context["trend_title"]
     )
-    return render(request, "notifications/report_detail.html", context)
+    return render(request, "reporting/report_detail.html", context)
 
 
 @login_required
@@ -324,7 +332,7 @@ def report_print(request: HttpRequest, month: str) -> HttpResponse:
         notice_title=report_title(context["report"]),
         month_words=report_month_words(context["report"]),
     )
-    return render(request, "notifications/report_print.html", context)
+    return render(request, "reporting/report_print.html", context)
 
 
 @login_required
@@ -366,15 +374,45 @@ def report_recompile(request: HttpRequest, month: str) -> HttpResponse:
     parsed = report_month_parse(month_text)
     if parsed is None:
         messages.error(request, _("Choose a month as YYYY-MM."))
-        return redirect("notifications:report-list")
+        return redirect("reporting:report-list")
     try:
         report = monthly_report_compile(month=parsed, actor=actor, new_version=True)
     except ValueError as exc:
         messages.error(request, str(exc))
-        return redirect("notifications:report-list")
+        return redirect("reporting:report-list")
     messages.success(
         request,
         _("The report of %(month)s was compiled as version %(version)d.")
         % {"month": f"{report.month:%Y-%m}", "version": report.version},
     )
-    return redirect("notifications:report-detail", month=f"{report.month:%Y-%m}")
+    return redirect("reporting:report-detail", month=f"{report.month:%Y-%m}")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The home page: the department's to-do list (待办) for its staff, with the department's
+    timeliness for its head; the platform's overview for the platform admin."""
+    actor = actor_for_user(request.user)
+    now = timezone.now()
+    context: dict = {"actor": actor, "todo": None}
+    if actor.is_platform_admin:
+        failed, failed_count = deliveries_failed()
+        uncovered = calendar_uncovered_years_ahead(use_cache=True)
+        context.update(
+            loads=departments_by_load(now=now),
+            calendar_years=[(year, year not in uncovered) for year in calendar_years_ahead()],
+            failed_deliveries=failed,
+            failed_count=failed_count,
+        )
+        return render(request, "dashboard.html", context)
+    if actor.department is None:
+        return render(request, "dashboard.html", context)
+    context["todo"] = todo_list(actor=actor, now=now)
+    if actor.is_head:
+        trend = on_time_trend(department=actor.department, now=now)
+        overdue, overdue_count = overdue_this_month(department=actor.department, now=now)
+        context.update(
+            this_month=trend[-1], trend=trend, overdue=overdue, overdue_count=overdue_count
+        )
+    return render(request, "dashboard.html", context)

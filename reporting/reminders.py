@@ -11,11 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.models import Inquiry, InquiryState
+from credit.models import Verification, VerificationState
+from notifications.models import Feedback, FeedbackStatus, NoticeKind, Push, PushState
+from notifications.services import DepartmentNotice, departments_notify
 from organizations.models import Department
 from workdays.calendar import CALENDAR_TZ, is_office_hours, subtract_working_minutes
 
-from .models import Feedback, FeedbackStatus, NoticeKind, Push, PushState, Reminder
-from .services import DepartmentNotice, departments_notify
+from .models import Reminder
 
 REMIND_BEFORE_MINUTES = 120
 # Office hours in a day never exceed this, so 2 working hours always lie within 3 days
@@ -57,9 +60,6 @@ def _candidates(now: datetime.datetime) -> Iterable[Due]:
             _("Feedback to answer by %(deadline)s: %(title)s"),
             reverse("notifications:push-detail", args=[feedback.push_id]),
         )
-    from coordination.models import Inquiry, InquiryState
-    from credit.models import Verification, VerificationState
-
     for verification in Verification.objects.filter(
         state=VerificationState.PENDING, deadline__gt=now, deadline__lte=horizon
     ).select_related("licence"):
@@ -90,11 +90,7 @@ def _subject(due: Due) -> str:
     if due.object_type == "notifications.feedback":
         return Feedback.objects.values_list("push__title", flat=True).get(pk=due.object_id)
     if due.object_type == "credit.verification":
-        from credit.models import Verification
-
         return str(Verification.objects.select_related("licence").get(pk=due.object_id).licence)
-    from coordination.models import Inquiry
-
     return Inquiry.objects.values_list("subject", flat=True).get(pk=due.object_id)
 
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 import time_machine
 
-from notifications.reports import monthly_report_compile
 from organizations.services import department_merge
+from reporting.reports import monthly_report_compile
 from tests.organizations.reorganisation_helpers import MERGE_AT, at, push, reorganisation_scene
 
 pytestmark = pytest.mark.django_db

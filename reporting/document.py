@@ -9,9 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import Obligation
 from organizations.models import Department, DepartmentKind
 
-from .models import MonthlyReport, Obligation
+from .models import MonthlyReport
 
 DEFAULT_DOCUMENT_PREFIX = "临审管通"
 MISSING = "—"
