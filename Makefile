@@ -34,6 +34,8 @@ bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/linzi_bench
 bench: export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/5
 # DEBUG=1 only spares a SECRET_KEY: the command turns query logging off and runs gunicorn with DEBUG=0.
 bench: export DEBUG ?= 1
+# The benchmark app (its command, endpoint and table) is installed by its own settings only.
+bench: export DJANGO_SETTINGS_MODULE = benchmarks.settings
 bench: setup
 	$(PY) manage.py bench $(ARGS)
 

@@ -32,11 +32,11 @@ from rest_framework.test import APIRequestFactory
 from audit.services import audit_record
 from linzi_platform.pagination import _encode
 from notifications.models import Obligation, OverdueRecord, Push, PushState
-from notifications.reports import month_bounds, previous_month, report_figures
 from notifications.selectors import INBOX_ORDER
 from notifications.services import pushes_auto_claim_overdue
 from organizations.authentication import ApiKeyAuthentication
 from organizations.models import StaffRole
+from reporting.reports import month_bounds, previous_month, report_figures
 
 from .seed import Seeded
 

@@ -65,7 +65,8 @@ INSTALLED_APPS = [
     "supervision",
     "credit",
     "coordination",
-    "benchmarks",
+    "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from approvals import api as approvals_api
 from approvals import catalog_api
 from notifications import api as notifications_api
-from notifications import report_api
 from organizations import api as organizations_api
 from organizations.forms import LoginForm
+from reporting import api as report_api
+from reporting import views as reporting_views
 
 from . import sessions, views
 
@@ -50,7 +51,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", reporting_views.dashboard, name="dashboard"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -65,6 +66,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("catalog/", include("approvals.catalog_urls")),
     path("", include("approvals.public_urls")),
+    path("pushes/reports/", include("reporting.urls")),
     path("pushes/", include("notifications.urls")),
     path("supervision/", include("supervision.urls")),
     path("credit/", include("credit.urls")),

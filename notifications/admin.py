@@ -20,11 +20,9 @@ from .models import (
     DeliveryStatus,
     Feedback,
     FeedbackReply,
-    MonthlyReport,
     Notification,
     OverdueRecord,
     Push,
-    Reminder,
     WebhookEndpoint,
 )
 
@@ -250,15 +248,3 @@ class WebhookEndpointAdmin(PlatformModelAdmin):
         for endpoint in queryset.select_related("department"):
             secret = webhook_secret_rotate(endpoint=endpoint, actor=request.user)
             self._show_secret(request, endpoint, secret)
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(ReadOnlyAdmin):
-    list_display = ["month", "version", "compiled_at", "compiled_by_label"]
-    list_filter = ["month"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["object_type", "object_id", "department", "deadline", "sent_at"]
-    list_filter = ["object_type", "department"]

@@ -8,6 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import reorganisation, todo
+        from .feedback.services import feedback_mark_overdue
+        from .services import pushes_auto_claim_overdue
+        from .sweeps import Sweep, sweep_register
 
         reorganisation.register()
         todo.register()
+        sweep_register(Sweep("notifications.auto_claim_overdue", pushes_auto_claim_overdue))
+        sweep_register(Sweep("notifications.mark_overdue_feedback", feedback_mark_overdue))

@@ -76,23 +76,6 @@ def send_pending_webhooks() -> int:
     return webhooks_send_pending()
 
 
-@shared_task(name="notifications.compile_monthly_report")
-def compile_monthly_report() -> str:
-    """Beat, 08:00 on the 1st: the previous month's report. Twice is harmless: one report."""
-    from .reports import monthly_report_compile, previous_month
-
-    report = monthly_report_compile(month=previous_month(timezone.now()))
-    return str(report)
-
-
-@shared_task(name="notifications.send_reminders", ignore_result=True)
-def send_reminders() -> int:
-    """Beat, every 5 minutes: reminders 2 working hours before deadlines (office hours only)."""
-    from .reminders import reminders_send_due
-
-    return reminders_send_due(now=timezone.now())
-
-
 @shared_task(name="notifications.mark_overdue_feedback", ignore_result=True)
 def mark_overdue_feedback() -> int:
     from .feedback.services import feedback_mark_overdue

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import views
 
 app_name = "notifications"
 
@@ -15,9 +15,4 @@ urlpatterns = [
     path("notices/", views.notification_list, name="list"),
     path("notices/read/", views.notifications_read, name="read"),
     path("notices/preferences/", views.notification_preferences, name="preferences"),
-    path("reports/", report_views.report_list, name="report-list"),
-    path("reports/<str:month>/", report_views.report_detail, name="report-detail"),
-    path("reports/<str:month>/print/", report_views.report_print, name="report-print"),
-    path("reports/<str:month>/xlsx/", report_views.report_xlsx, name="report-xlsx"),
-    path("reports/<str:month>/recompile/", report_views.report_recompile, name="report-recompile"),
 ]

@@ -6,14 +6,12 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from approvals.demo import ITEMS, seed_items
 from approvals.models import ApprovalItem, CreditMode
 from credit import models as credit_models
-from credit.demo import seed_credit_catalog
 from credit.models import CreditCatalogEntry, CreditCatalogVersion, Verification
 from credit.services import breach_report, verification_record
 from credit.todo import credit_todo
-from organizations.demo import seed_departments_and_staff
+from demo.seed import demo_items, seed_credit_catalog, seed_departments_and_staff, seed_items
 from organizations.scoping import actor_for_user
 from tests.credit.conftest import at
 
@@ -100,7 +98,7 @@ def test_the_catalog_entry_admin_shows_the_versions_and_links_to_the_web_form(
 def test_the_demo_catalog_covers_every_credit_item_once_through_the_service():
     seed_departments_and_staff()
     seed_items()
-    credit_codes = {row["code"] for row in ITEMS if row.get("credit_mode", "none") != "none"}
+    credit_codes = {row["code"] for row in demo_items() if row.get("credit_mode", "none") != "none"}
     assert len(credit_codes) >= 6
 
     assert seed_credit_catalog() == len(credit_codes)

@@ -6,8 +6,8 @@ import datetime
 from collections.abc import Iterator
 from typing import Any
 
-from notifications.reports import monthly_report_compile
 from organizations.models import StaffRole
+from reporting.reports import monthly_report_compile
 from tests.factories import StaffFactory
 from tests.security.routes import ANONYMOUS_ALLOWED, SCOPED, SHARED, all_routes, url_for, variants
 from tests.security.world import World, build_world

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from approvals.models import Licence
 from notifications.models import Push, PushState
-from notifications.reports import monthly_report_compile
+from reporting.reports import monthly_report_compile
 from tests.e2e.browser import PHONE, log_in, no_horizontal_scroll
 from tests.e2e.pages import ROLES, html_pages
 from tests.e2e.scenario import SUPERVISION_NAME, World, at, licence_record, world_build

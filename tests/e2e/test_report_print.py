@@ -14,8 +14,8 @@ import time_machine
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from notifications.reports import monthly_report_compile
 from organizations.models import StaffRole
+from reporting.reports import monthly_report_compile
 from tests.e2e.scenario import World, at, licence_record, world_build
 from tests.factories import StaffFactory
 
@@ -79,7 +79,7 @@ def test_the_printable_report_prints_on_a4_landscape_without_cut_off_columns(
     _world, head = october
     page = new_page(viewport={"width": 1366, "height": 900})
     sign_in(page, head.username)
-    page.goto(reverse("notifications:report-print", args=["2026-10"]))
+    page.goto(reverse("reporting:report-print", args=["2026-10"]))
     expect(page.locator(".notice-number")).to_have_text("临审管通〔2026〕10号")
     expect(page.locator("h1")).to_have_text("关于2026年10月审批监管信息推送认领情况的通报")
     expect(page.get_by_role("button", name="打印")).to_be_visible()
@@ -111,7 +111,7 @@ def test_the_printable_report_reads_on_a_phone(
     _world, head = october
     page = new_page(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     sign_in(page, head.username)
-    page.goto(reverse("notifications:report-print", args=["2026-10"]))
+    page.goto(reverse("reporting:report-print", args=["2026-10"]))
     expect(page.locator(".notice-issuer")).to_be_visible()
     # Wide tables scroll inside their own box; the page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -13,8 +13,8 @@ import time_machine
 from playwright.sync_api import expect
 
 from notifications.models import Push
-from notifications.reports import monthly_report_compile
 from organizations.models import StaffRole
+from reporting.reports import monthly_report_compile
 from tests.e2e.browser import log_in, no_horizontal_scroll
 from tests.e2e.scenario import World, at, licence_record, world_build
 from tests.factories import StaffFactory

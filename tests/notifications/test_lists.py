@@ -276,7 +276,7 @@ def test_a_claimed_pushs_notice_says_claimed_and_stops_counting_as_unread(
 
 def test_bulk_and_auto_claim_resolve_the_notices_and_reminders(sent, receiver_clerk):
     """R4: an auto-claimed push's notices say 已自动认领; its reminder is resolved too."""
-    from notifications.reminders import reminders_send_due
+    from reporting.reminders import reminders_send_due
 
     pushes = _received(receiver_clerk)
     with time_machine.travel(at("2026-11-25T15:40"), tick=False):

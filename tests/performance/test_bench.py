@@ -24,7 +24,8 @@ def run_bench(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "bench", *args],
         cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", **env},
+        # The bench app is installed by its own settings only, as `make bench` does.
+        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "benchmarks.settings", **env},
         capture_output=True,
         text=True,
         timeout=600,

@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from notifications.feedback.services import feedback_raise, feedback_reply
 from notifications.models import Push, PushState
-from notifications.reports import monthly_report_compile, report_figures
 from notifications.services import push_claim
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
+from reporting.reports import monthly_report_compile, report_figures
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
@@ -121,7 +121,7 @@ def test_the_monthly_report_page_does_not_query_per_row(
 ):
     client = browser(request.getfixturevalue(who))
     with django_assert_max_num_queries(11):
-        response = client.get(reverse("notifications:report-detail", args=["2026-10"]))
+        response = client.get(reverse("reporting:report-detail", args=["2026-10"]))
     assert response.status_code == 200
     assert "2026-10" in response.content.decode()
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from approvals.opendata import DATASETS, ITEM_COLUMNS, LICENCE_COLUMNS, open_data_generate_all
 from approvals.opendata_fields import OPEN_DATA_FIELDS
-from notifications.report_charts import on_time_bars_phone
+from reporting.charts import on_time_bars_phone
 from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory
 
@@ -146,12 +146,12 @@ def test_the_phone_chart_shows_every_label_and_value() -> None:
 def test_the_report_page_offers_the_phone_charts_and_the_print_page_does_not(
     platform_admin,
 ) -> None:
-    from notifications.reports import monthly_report_compile
+    from reporting.reports import monthly_report_compile
 
     with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI), tick=False):
         monthly_report_compile(month=datetime.date(2026, 10, 1))
     client = logged_in(platform_admin)
-    detail = client.get(reverse("notifications:report-detail", args=["2026-10"])).content
-    printed = client.get(reverse("notifications:report-print", args=["2026-10"])).content
+    detail = client.get(reverse("reporting:report-detail", args=["2026-10"])).content
+    printed = client.get(reverse("reporting:report-print", args=["2026-10"])).content
     assert detail.count(b'class="chart-wrap chart-phone"') == 2
     assert b"chart-phone" not in printed

@@ -111,3 +111,23 @@ def test_every_translation_keeps_the_placeholders_of_its_message():
         if msgstr and mismatch and "msgid_plural" not in entry:
             broken.append(msgid)
     assert broken == []
+
+
+def test_the_benchmark_app_is_installed_only_by_its_own_settings():
+    """Scaffolding stays out of the product: no bench command, endpoint or table there."""
+    assert "benchmarks" not in settings.INSTALLED_APPS
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;"
+            " print('benchmarks' in settings.INSTALLED_APPS, settings.ROOT_URLCONF)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "benchmarks.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "benchmarks.urls"]

@@ -203,13 +203,13 @@ SHARED: dict[str, tuple[dict[str, str], str]] = {
         {"code": "counterparty_code"},
         "R7 access check by credit code: any approval department checks any applicant",
     ),
-    "notifications:report-detail": (
+    "reporting:report-detail": (
         {"month": "=2026-10"},
         "the monthly report is platform-wide; rows are filtered to the viewer's department",
     ),
-    "notifications:report-print": ({"month": "=2026-10"}, "as report-detail"),
-    "notifications:report-xlsx": ({"month": "=2026-10"}, "as report-detail"),
-    "notifications:report-recompile": (
+    "reporting:report-print": ({"month": "=2026-10"}, "as report-detail"),
+    "reporting:report-xlsx": ({"month": "=2026-10"}, "as report-detail"),
+    "reporting:report-recompile": (
         {"month": "=2026-10"},
         "platform admins only: everyone else gets 403 (no object of a department)",
     ),

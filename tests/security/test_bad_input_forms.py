@@ -708,13 +708,13 @@ def test_report_pages_refuse_bad_months(world: World) -> None:
     )
     def recompile(month: str) -> None:
         before = fingerprint()
-        url = reverse("notifications:report-recompile", args=[month])
+        url = reverse("reporting:report-recompile", args=[month])
         response = client.post(url)
         assert response.status_code < 500, (month, response.status_code)
         if response.status_code != 302:
             assert not changed(before, fingerprint()), month
         for name in ("report-detail", "report-print", "report-xlsx"):
-            page = client.get(reverse(f"notifications:{name}", args=[month]))
+            page = client.get(reverse(f"reporting:{name}", args=[month]))
             assert page.status_code < 500, (name, month, page.status_code)
         api = world.api("A1").get(f"/api/v1/reports/monthly/{month}/")
         assert api.status_code < 500, (month, api.status_code)

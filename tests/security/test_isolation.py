@@ -186,7 +186,7 @@ def test_removing_another_departments_listing_is_refused(world: World) -> None:
 
 
 def test_only_platform_admins_recompile_a_report(world: World) -> None:
-    url = reverse("notifications:report-recompile", args=["2026-10"])
+    url = reverse("reporting:report-recompile", args=["2026-10"])
     for who in ("A1", "A2", "S1", "S2"):
         assert world.web(who).post(url).status_code == 403
 

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from notifications.models import Push, PushState
-from notifications.reports import monthly_report_compile
 from notifications.services import push_claim
 from organizations.scoping import actor_for_user
+from reporting.reports import monthly_report_compile
 from supervision.actions.services import supervision_action_record
 from supervision.listings.services import listing_add, listing_remove
 from supervision.models import CounterpartyListing

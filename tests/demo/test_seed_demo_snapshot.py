@@ -1,0 +1,30 @@
+"""`seed_demo` reads its data files and writes exactly the demo database it always wrote:
+every row of every model it touches, compared with the committed snapshot."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+from django.core.management import call_command
+
+from tests.demo.snapshot import database_snapshot
+
+pytestmark = pytest.mark.django_db
+
+SNAPSHOT = Path(__file__).with_name("seed_demo_snapshot.json")
+
+
+def test_seed_demo_writes_the_same_demo_database_as_before(
+    settings: LazySettings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    found = json.loads(json.dumps(database_snapshot(), ensure_ascii=False, default=str))
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert {label: len(rows) for label, rows in found.items()} == {
+        label: len(rows) for label, rows in expected.items()
+    }
+    for label, rows in expected.items():
+        assert found[label] == rows, label
