@@ -1,4 +1,5 @@
-"""Approval decisions (R1, R2) and licence status changes; every write of the approval side."""
+"""Approval decisions (R1, R2): every write of a decision. Status changes after the decision
+live in approvals/licence_status.py."""
 
 import datetime
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from audit.services import audit_deferred, audit_record
 from counterparties.models import Counterparty
 from counterparties.selectors import counterparty_find
 from counterparties.services import counterparty_get_or_create, counterparty_problems
-from linzi_platform.errors import DomainConflict
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -469,7 +469,7 @@ def _decision_push(
         sender=actor.department,
         receivers=receivers,
         payload=decision_payload(licence),
-        subject=_licence_subject(licence),
+        subject=licence_subject(licence),
         actor=actor,
         sent_at=now,
     )
@@ -492,7 +492,7 @@ def _counterparty_arguments(data: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _licence_subject(licence: Licence) -> PushSubject:
+def licence_subject(licence: Licence) -> PushSubject:
     return PushSubject(
         subject_type=LICENCE_SUBJECT,
         subject_id=str(licence.pk),
@@ -519,120 +519,3 @@ def decision_payload(licence: Licence) -> dict[str, Any]:
         "integrated_licence": licence.integrated_licence,
         "commitment": licence.commitment,
     }
-
-
-# A revoked, withdrawn or cancelled licence is final; a suspended one can still end so.
-FINAL_STATUSES = frozenset(
-    {LicenceStatus.REVOKED, LicenceStatus.WITHDRAWN, LicenceStatus.CANCELLED}
-)
-
-
-class LicenceStatusConflict(DomainConflict):
-    """The licence's current status does not allow the change (a form shows it on the
-    licence it names)."""
-
-    field = "licence"
-
-
-def licence_status_change_refusal(licence: Licence) -> str | None:
-    """Why the licence's status can no longer change, or None."""
-    if licence.status in FINAL_STATUSES:
-        return _("The licence is already %(status)s; its status can no longer change.") % {
-            "status": LicenceStatus(licence.status).label
-        }
-    return None
-
-
-def licence_change_status(
-    *,
-    licence: Licence,
-    to_status: LicenceStatus,
-    reason: str,
-    actor: Actor,
-    notify_except: Any = None,
-) -> Licence:
-    """Change a licence's status and push the change to every department supervising it.
-
-    A final status (revoked, withdrawn, cancelled) is never overwritten: LicenceStatusConflict.
-    """
-    with transaction.atomic():
-        current = Licence.objects.select_for_update().get(pk=licence.pk)
-        if current.status == to_status:
-            return current
-        refusal = licence_status_change_refusal(current)
-        if refusal:
-            raise LicenceStatusConflict(refusal)
-        from_status = current.status
-        Licence.objects.filter(pk=current.pk).update(status=to_status)
-        current.status = to_status
-        _record_and_push_change(
-            current,
-            from_status=from_status,
-            reason=reason,
-            actor=actor,
-            notify_except=notify_except,
-        )
-    return current
-
-
-def licence_record_change(
-    *, licence: Licence, reason: str, actor: Actor, notify_except: Any = None
-) -> Licence:
-    """A change to a licence that keeps its status (变更): recorded and pushed like one."""
-    with transaction.atomic():
-        current = Licence.objects.select_for_update().get(pk=licence.pk)
-        refusal = licence_status_change_refusal(current)
-        if refusal:
-            raise LicenceStatusConflict(refusal)
-        _record_and_push_change(
-            current,
-            from_status=current.status,
-            reason=reason,
-            actor=actor,
-            notify_except=notify_except,
-        )
-    return current
-
-
-def _record_and_push_change(
-    licence: Licence, *, from_status: str, reason: str, actor: Actor, notify_except: Any = None
-) -> None:
-    now = timezone.now()
-    LicenceStatusChange.objects.create(
-        licence=licence,
-        from_status=from_status,
-        to_status=licence.status,
-        reason=reason,
-        changed_by_label=actor.label,
-        changed_at=now,
-    )
-    audit_record(
-        actor=actor,
-        action="licence.status_change",
-        obj=licence,
-        details={"from": from_status, "to": str(licence.status), "reason": reason[:500]},
-        at=now,
-    )
-    receivers = [
-        department
-        for department in licence.item.supervision_departments.filter(active=True).order_by("code")
-        if department != notify_except and department != actor.department
-    ]
-    push_send(
-        kind=push_kinds.LICENCE_STATUS_CHANGE,
-        sender=actor.department,
-        receivers=receivers,
-        payload={
-            "licence_id": licence.pk,
-            "item": {"code": licence.item.code, "name": licence.item.name},
-            "counterparty": counterparty_snapshot(licence.counterparty),
-            "licence_no": licence.licence_no,
-            "from_status": from_status,
-            "to_status": str(licence.status),
-            "reason": reason,
-            "changed_at": timezone.localtime(now).isoformat(),
-        },
-        subject=_licence_subject(licence),
-        actor=actor,
-        sent_at=now,
-    )

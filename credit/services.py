@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.licence_status import licence_change_status
 from approvals.models import ApprovalItem, CreditMode, Licence, LicenceStatus
 from approvals.selectors import licences_visible
-from approvals.services import counterparty_snapshot, licence_change_status
+from approvals.services import counterparty_snapshot
 from audit.services import AuditEntry, audit_record, audit_record_many
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from approvals.licence_status import licence_change_status
 from approvals.models import CreditMode, LicenceStatus
-from approvals.services import DecisionInput, licence_change_status, licence_decide
+from approvals.services import DecisionInput, licence_decide
 from credit.models import Verification
 from credit.services import breach_report, verification_record
 from notifications.models import Push

@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.models import Licence, LicenceStatus
-from approvals.selectors import licences_visible
-from approvals.services import (
+from approvals.licence_status import (
     licence_change_status,
     licence_status_change_refusal,
 )
+from approvals.models import Licence, LicenceStatus
+from approvals.selectors import licences_visible
 from audit.services import audit_record
 from counterparties.services import counterparty_get_or_create
 from linzi_platform.field_errors import add_error as _add

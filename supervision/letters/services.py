@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.models import Licence
-from approvals.selectors import licences_visible
-from approvals.services import (
+from approvals.licence_status import (
     LicenceStatusConflict,
     licence_change_status,
     licence_record_change,
 )
+from approvals.models import Licence
+from approvals.selectors import licences_visible
 from audit.services import audit_record
 from linzi_platform.field_errors import add_error as _add
 from notifications.services import PushConflict, PushSubject, push_send

@@ -4,7 +4,7 @@ exception handler answers them (400/409), so no API module catches Django's Vali
 import ast
 from pathlib import Path
 
-from approvals.services import LicenceStatusConflict
+from approvals.licence_status import LicenceStatusConflict
 from coordination.services import CoordinationConflict, InquiryDeemedConsent
 from linzi_platform.errors import DomainConflict, DuplicateRecord
 from notifications.feedback.services import FeedbackWindowClosed

@@ -7,6 +7,7 @@ import argparse
 import os
 import platform
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from benchmarks import figures, seed
+from benchmarks import figures, seed, table
 
 DEFAULT_BENCH_DB = "linzi_bench"
 QUICK_FACTOR = 0.1
@@ -104,9 +105,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(header)
-        self.stdout.write(figures.text_table(results))
+        self.stdout.write(table.text_table(results))
         output = options["output"] or str(settings.BASE_DIR / "var" / "bench" / "last.md")
-        figures.write_markdown(figures.Path(output), figures.markdown_table(results, header=header))
+        table.write_markdown(Path(output), table.markdown_table(results, header=header))
         self.stdout.write(f"\nwritten to {output}")
         failed = [f.key for f in results if not f.passed]
         if failed and not quick:
