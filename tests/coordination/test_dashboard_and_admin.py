@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from coordination.dashboard import coordination_dashboard_cards
 from coordination.services import inquiry_send, inspection_schedule, meeting_convene
-from tests.coordination.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from coordination.services import (
 )
 from notifications.models import Notification
 from tests.clients import api_for
-from tests.coordination.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from coordination.services import (
     meeting_convene,
 )
 from tests.clients import api_for
-from tests.coordination.conftest import at, pdf
 from tests.factories import ApprovalDepartmentFactory, StaffFactory
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def records(approval_actor, supervision_department, safety_department, important
             file=file,
             department=safety_department,
             opinion="同意",
-            document=pdf(),
+            document=pdf("opinion.pdf"),
         )
         meeting = meeting_convene(
             actor=approval_actor,

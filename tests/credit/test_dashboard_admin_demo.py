@@ -15,7 +15,7 @@ from credit.services import breach_report, verification_record
 from credit.todo import credit_todo
 from organizations.demo import seed_departments_and_staff
 from organizations.scoping import actor_for_user
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 CREDIT_MODELS = [
@@ -87,7 +87,7 @@ def test_the_catalog_entry_admin_shows_the_versions_and_links_to_the_web_form(
     platform_admin, post_item, approval_clerk
 ):
     from credit.services import credit_entry_save
-    from tests.credit.conftest import CATALOG_TERMS
+    from tests.credit.helpers import CATALOG_TERMS
 
     entry = credit_entry_save(actor=actor_for_user(approval_clerk), item=post_item, **CATALOG_TERMS)
     client = Client()

@@ -19,7 +19,7 @@ from credit.services import breach_report, revocation_decide
 from notifications.models import Notification, Push
 from organizations.scoping import actor_for_user
 from tests.clients import logged_in
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from notifications.tasks import compile_monthly_report
 from organizations.models import StaffRole
 from organizations.scoping import actor_for_user
 from tests.factories import DepartmentFactory, StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import time_machine
 
 from notifications.models import Notification, Reminder
 from notifications.reminders import reminders_send_due
-from tests.notifications.conftest import at
+from tests.helpers import at
 from tests.notifications.test_monthly_report import send
 
 pytestmark = pytest.mark.django_db

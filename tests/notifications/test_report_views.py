@@ -17,7 +17,7 @@ from organizations.models import StaffRole
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

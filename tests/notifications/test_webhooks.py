@@ -32,7 +32,7 @@ from notifications.webhooks import (
     webhook_secret_rotate,
     webhooks_send_pending,
 )
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from organizations.scoping import actor_for_user
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

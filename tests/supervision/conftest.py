@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.services import licence_decide
 from organizations.scoping import actor_for_user
@@ -43,7 +42,3 @@ def licence(approval_clerk, shared_item):
         valid_from=datetime.date(2026, 11, 2),
         valid_to=datetime.date(2029, 11, 1),
     )
-
-
-def pdf(name: str = "decision.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 test decision", content_type="application/pdf")

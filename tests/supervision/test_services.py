@@ -25,8 +25,7 @@ from supervision.services import (
     supervision_action_record,
 )
 from tests.factories import valid_credit_code
-from tests.notifications.conftest import at
-from tests.supervision.conftest import pdf
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 

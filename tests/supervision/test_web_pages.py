@@ -25,8 +25,7 @@ from supervision.models import (
 from supervision.todo import supervision_todo
 from tests.clients import logged_in
 from tests.factories import StaffFactory, valid_credit_code
-from tests.notifications.conftest import at
-from tests.supervision.conftest import pdf
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 
