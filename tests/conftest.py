@@ -3,7 +3,6 @@ live Celery worker fails instead of skipping when the service is missing."""
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,18 +14,13 @@ from django.db import connection
 
 from organizations.models import StaffRole
 from tests.factories import ApprovalDepartmentFactory, DepartmentFactory, StaffFactory
+from tests.services import REQUIRE_SERVICES, service_missing, start_worker, stop_worker
 
-ROOT = Path(__file__).resolve().parent.parent
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
+# Fixtures shared by test folders that are not below one another: a plugin module, so no test
+# or conftest.py imports them from another conftest.py.
+pytest_plugins = ["tests.notifications.fixtures"]
 
 CALL_PASSED = pytest.StashKey[bool]()
-
-
-def service_missing(reason: str) -> None:
-    if REQUIRE_SERVICES:
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -148,38 +142,6 @@ def require_redis() -> str:
     except redis.RedisError as exc:
         service_missing(f"Redis at {url} does not answer: {exc}")
     return url
-
-
-def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    log = log_path.open("wb")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "linzi_platform",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def stop_worker(worker: subprocess.Popen) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
 
 
 @pytest.fixture

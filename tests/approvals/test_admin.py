@@ -78,14 +78,18 @@ def test_admin_pages_render(admin_client_for: Client, licence: Licence, name: st
     assert admin_client_for.get(reverse(name), {"q": "食品"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("admin:approvals_approvalitem_change", "item_id"),
+        ("admin:counterparties_counterparty_change", "counterparty_id"),
+    ],
+)
 def test_item_and_counterparty_change_pages_render(
-    admin_client_for: Client, licence: Licence
+    admin_client_for: Client, licence: Licence, name: str, field: str
 ) -> None:
-    for name, pk in (
-        ("admin:approvals_approvalitem_change", licence.item_id),
-        ("admin:counterparties_counterparty_change", licence.counterparty_id),
-    ):
-        assert admin_client_for.get(reverse(name, args=[pk])).status_code == 200
+    pk = getattr(licence, field)
+    assert admin_client_for.get(reverse(name, args=[pk])).status_code == 200
 
 
 def test_licences_are_view_only_in_admin(admin_client_for: Client, licence: Licence) -> None:

@@ -22,7 +22,7 @@ from tests.factories import (
     StaffFactory,
     valid_credit_code,
 )
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

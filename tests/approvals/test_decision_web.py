@@ -9,7 +9,7 @@ from notifications.models import Delivery, DeliveryStatus, Push
 from notifications.tasks import deliveries_send_pending
 from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -185,22 +185,22 @@ def test_licences_csv_lists_organisations_only_with_their_current_status(
     assert individual_licence.licence_no not in body.decode("utf-8-sig")
 
 
+@pytest.mark.parametrize("name", ["items-json", "items-csv", "licences-csv"])
 def test_no_open_data_file_holds_a_contact_phone_id_number_or_a_persons_name(
-    client, decide, individual_licence
+    client, decide, individual_licence, name
 ):
     decide()
 
-    for name in ("items-json", "items-csv", "licences-csv"):
-        text = download(client, name)[1].decode("utf-8-sig")
-        for secret in (
-            CONTACT_NAME,
-            CONTACT_PHONE,
-            MASKED_PHONE,
-            INDIVIDUAL_ID,
-            INDIVIDUAL_NAME,
-            "王*明",
-        ):
-            assert secret not in text, (name, secret)
+    text = download(client, name)[1].decode("utf-8-sig")
+    for secret in (
+        CONTACT_NAME,
+        CONTACT_PHONE,
+        MASKED_PHONE,
+        INDIVIDUAL_ID,
+        INDIVIDUAL_NAME,
+        "王*明",
+    ):
+        assert secret not in text, (name, secret)
 
 
 def test_a_cell_that_a_spreadsheet_would_run_as_a_formula_is_defused(client, decide):

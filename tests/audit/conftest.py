@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from organizations.models import Department, DepartmentKind, StaffMembership, StaffRole
-
-PASSWORD = "pw-Audit-Trail-2026"
+from tests.audit.helpers import PASSWORD
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import verify_chain
-from tests.audit.conftest import PASSWORD
+from tests.audit.helpers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,21 +1,7 @@
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
-
-
-def pdf(name: str = "opinion.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 opinion", content_type="application/pdf")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from coordination.dashboard import coordination_dashboard_cards
 from coordination.inquiries.services import inquiry_send
 from coordination.inspections.services import inspection_schedule
 from coordination.meetings.services import meeting_convene
-from tests.coordination.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from coordination.models import Consultation, ImportantFile
 from coordination.selectors import important_file_for, important_file_missing
 from notifications.models import Notification
 from organizations.scoping import actor_for_user
-from tests.coordination.conftest import at, pdf
 from tests.factories import ApprovalDepartmentFactory, ApprovalItemFactory, StaffFactory
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_the_checklist_shrinks_with_each_record_and_is_empty_when_complete(
         file=file,
         department=safety_department,
         opinion="原则同意。",
-        document=pdf(),
+        document=pdf("opinion.pdf"),
     )
     stakeholder_opinion_record(
         actor=approval_actor, file=file, stakeholder="周边村委会", summary="无异议。"
@@ -104,7 +104,9 @@ def test_the_approval_department_records_an_opinion_on_behalf_only_with_the_docu
         )
     assert "document" in excinfo.value.message_dict
     with pytest.raises(ValidationError) as excinfo:
-        consultation_record(actor=approval_actor, file=file, opinion="同意", document=pdf())
+        consultation_record(
+            actor=approval_actor, file=file, opinion="同意", document=pdf("opinion.pdf")
+        )
     assert "department" in excinfo.value.message_dict
 
 
@@ -204,7 +206,7 @@ def test_the_approval_department_fills_the_file_on_the_web(
     assert Consultation.objects.count() == 0
     response = client.post(
         reverse("coordination:file-consultation", args=[file.pk]),
-        {"department": safety_department.pk, "opinion": "同意", "document": pdf()},
+        {"department": safety_department.pk, "opinion": "同意", "document": pdf("opinion.pdf")},
     )
     assert response.status_code == 302
     consultation = Consultation.objects.get()
@@ -260,7 +262,7 @@ def test_the_api_fills_a_file_until_nothing_is_missing(
     assert response.status_code == 201, response.json()
     response = approval.post(
         base + "consultations/",
-        {"department": safety_department.code, "opinion": "同意", "document": pdf()},
+        {"department": safety_department.code, "opinion": "同意", "document": pdf("opinion.pdf")},
         format="multipart",
     )
     assert response.status_code == 201, response.json()

@@ -13,7 +13,7 @@ from coordination.services import InquiryDeemedConsent
 from coordination.tasks import deem_consent_overdue_inquiries
 from notifications.models import Notification, Obligation, OverdueRecord
 from tests.clients import api_for
-from tests.coordination.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from coordination.services import CoordinationConflict, joint_earliest_time
 from notifications.models import Notification
 from organizations.scoping import actor_for_user
 from tests.clients import api_for
-from tests.coordination.conftest import at
+from tests.helpers import at
 from workdays.calendar import is_working_day
 
 pytestmark = pytest.mark.django_db

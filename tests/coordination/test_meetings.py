@@ -10,7 +10,7 @@ from coordination.models import JointMeeting, MeetingInvitation, MeetingState
 from coordination.services import CoordinationConflict
 from notifications.models import Notification
 from tests.clients import api_for
-from tests.coordination.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

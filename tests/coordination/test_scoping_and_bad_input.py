@@ -11,8 +11,8 @@ from coordination.inquiries.services import inquiry_send
 from coordination.inspections.services import inspection_schedule
 from coordination.meetings.services import meeting_convene
 from tests.clients import api_for
-from tests.coordination.conftest import at, pdf
 from tests.factories import ApprovalDepartmentFactory, StaffFactory
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def records(approval_actor, supervision_department, safety_department, important
             file=file,
             department=safety_department,
             opinion="同意",
-            document=pdf(),
+            document=pdf("opinion.pdf"),
         )
         meeting = meeting_convene(
             actor=approval_actor,
@@ -142,23 +142,25 @@ def test_another_departments_record_is_not_found_in_the_api(records, stranger, m
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_the_strangers_lists_are_empty(records, stranger):
+@pytest.mark.parametrize(
+    ("name", "api_path"),
+    [
+        ("inquiry", "inquiries/?box=inbox"),
+        ("inquiry", "inquiries/?box=outbox"),
+        ("inspection", "inspections/"),
+        ("meeting", "meetings/"),
+        ("file", "important-files/"),
+    ],
+)
+def test_the_strangers_lists_are_empty(records, stranger, name, api_path):
     client = api_for(stranger)
-    for path in ["inquiries/?box=inbox", "inquiries/?box=outbox", "inspections/", "meetings/"]:
-        assert client.get("/api/v1/coordination/" + path).json()["results"] == [], path
-    assert client.get("/api/v1/coordination/important-files/").json()["results"] == []
+    assert client.get("/api/v1/coordination/" + api_path).json()["results"] == []
     web = Client()
     web.force_login(StaffFactory(department=stranger).user)
-    for name, key in [
-        ("inquiry", "inquiry"),
-        ("meeting", "meeting"),
-        ("inspection", "inspection"),
-        ("file", "file"),
-    ]:
-        page = web.get(reverse(f"coordination:{name}-list"), {"box": "outbox"})
-        assert page.status_code == 200
-        detail = reverse(f"coordination:{name}-detail", args=[records[key]])
-        assert detail not in page.content.decode()
+    page = web.get(reverse(f"coordination:{name}-list"), {"box": "outbox"})
+    assert page.status_code == 200
+    detail = reverse(f"coordination:{name}-detail", args=[records[name]])
+    assert detail not in page.content.decode()
 
 
 GARBAGE = [
@@ -215,18 +217,19 @@ def test_bad_input_to_the_web_forms_never_answers_500(records, approval_clerk, b
             assert response.status_code in (200, 302, 403), (name, response.status_code)
 
 
-def test_a_bad_cursor_or_state_filter_is_ignored(approval_clerk):
+@pytest.mark.parametrize("name", ["inquiry-list", "meeting-list", "inspection-list", "file-list"])
+def test_a_bad_cursor_or_state_filter_is_ignored(approval_clerk, name):
     client = Client()
     client.force_login(approval_clerk)
-    for name in ["inquiry-list", "meeting-list", "inspection-list", "file-list"]:
-        response = client.get(reverse(f"coordination:{name}"), {"cursor": "%%%", "state": "<x>"})
-        assert response.status_code == 200
+    response = client.get(reverse(f"coordination:{name}"), {"cursor": "%%%", "state": "<x>"})
+    assert response.status_code == 200
 
 
-def test_every_page_opens_for_the_departments_involved(
-    records, approval_clerk, supervision_clerk, safety_clerk
-):
-    pages = [
+@pytest.mark.parametrize("who", ["approval_clerk", "supervision_clerk"])
+def test_every_page_opens_for_the_departments_involved(request, records, safety_clerk, who):
+    client = Client()
+    client.force_login(request.getfixturevalue(who))
+    for url in [
         reverse("coordination:index"),
         reverse("coordination:inquiry-list") + "?box=outbox",
         reverse("coordination:inquiry-list") + "?box=inbox&state=open",
@@ -237,18 +240,19 @@ def test_every_page_opens_for_the_departments_involved(
         reverse("coordination:meeting-detail", args=[records["meeting"]]),
         reverse("coordination:inspection-detail", args=[records["inspection"]]),
         reverse("coordination:file-detail", args=[records["file"]]),
-    ]
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_forms_open_for_the_departments_that_may_use_them(
+    records, approval_clerk, supervision_clerk, safety_clerk
+):
     forms = [
         reverse("coordination:inquiry-create"),
         reverse("coordination:meeting-create") + f"?file={records['file']}",
         reverse("coordination:inspection-create") + f"?file={records['file']}",
         reverse("coordination:file-create"),
     ]
-    for user, expected in [(approval_clerk, 200), (supervision_clerk, 200)]:
-        client = Client()
-        client.force_login(user)
-        for url in pages:
-            assert client.get(url).status_code == expected, (user, url)
     client = Client()
     client.force_login(approval_clerk)
     for url in forms:

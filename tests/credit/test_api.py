@@ -14,7 +14,8 @@ from credit.models import (
 from credit.push_kinds import COMMITMENT_BREACH, VERIFICATION_RESULT
 from notifications.models import Push
 from tests.clients import api_for
-from tests.credit.conftest import CATALOG_TERMS, at
+from tests.credit.helpers import CATALOG_TERMS
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/credit"

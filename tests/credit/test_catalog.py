@@ -11,8 +11,9 @@ from credit.models import CreditCatalogEntry, CreditCatalogVersion
 from credit.services import credit_entry_save
 from organizations.scoping import actor_for_user
 from tests.clients import logged_in
-from tests.credit.conftest import CATALOG_TERMS, at
+from tests.credit.helpers import CATALOG_TERMS
 from tests.factories import StaffFactory
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from credit.services import breach_report, verification_record
 from credit.todo import credit_todo
 from demo.seed import demo_items, seed_credit_catalog, seed_departments_and_staff, seed_items
 from organizations.scoping import actor_for_user
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 CREDIT_MODELS = [
@@ -61,21 +61,28 @@ def test_the_approval_department_has_verifications_by_deadline_and_revocations_t
     assert credit_todo(actor_for_user(approval_clerk), now).counts[0].count == 2
 
 
-def test_every_credit_model_is_in_the_admin_and_view_only(platform_admin, decide):
+@pytest.mark.parametrize("model", CREDIT_MODELS, ids=lambda model: model.__name__)
+def test_every_credit_model_is_in_the_admin_and_view_only(platform_admin, decide, model):
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()
     client = Client()
     client.force_login(platform_admin)
-    for model in CREDIT_MODELS:
-        assert admin.site.is_registered(model), model.__name__
-        model_admin = admin.site._registry[model]
-        assert not model_admin.has_add_permission(None)
-        assert not model_admin.has_change_permission(None)
-        assert not model_admin.has_delete_permission(None)
-        info = (model._meta.app_label, model._meta.model_name)
-        changelist = reverse("admin:{}_{}_changelist".format(*info))
-        assert client.get(changelist).status_code == 200, info
-        assert client.get(changelist, {"q": "'\"%<>"}).status_code == 200, info
+    assert admin.site.is_registered(model), model.__name__
+    model_admin = admin.site._registry[model]
+    assert not model_admin.has_add_permission(None)
+    assert not model_admin.has_change_permission(None)
+    assert not model_admin.has_delete_permission(None)
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    assert client.get(changelist).status_code == 200, info
+    assert client.get(changelist, {"q": "'\"%<>"}).status_code == 200, info
+
+
+def test_a_verification_opens_in_the_admin(platform_admin, decide):
+    with time_machine.travel(at("2026-09-30T10:00"), tick=False):
+        decide()
+    client = Client()
+    client.force_login(platform_admin)
     verification = Verification.objects.get()
     page = client.get(reverse("admin:credit_verification_change", args=[verification.pk]))
     assert page.status_code == 200
@@ -85,7 +92,7 @@ def test_the_catalog_entry_admin_shows_the_versions_and_links_to_the_web_form(
     platform_admin, post_item, approval_clerk
 ):
     from credit.services import credit_entry_save
-    from tests.credit.conftest import CATALOG_TERMS
+    from tests.credit.helpers import CATALOG_TERMS
 
     entry = credit_entry_save(actor=actor_for_user(approval_clerk), item=post_item, **CATALOG_TERMS)
     client = Client()

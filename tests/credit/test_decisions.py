@@ -18,8 +18,9 @@ from notifications.models import Push
 from organizations.scoping import actor_for_user
 from supervision.listings.services import listing_add
 from supervision.models import ListingType
-from tests.credit.conftest import CATALOG_TERMS, at, commitment
+from tests.credit.helpers import CATALOG_TERMS, commitment
 from tests.factories import valid_credit_code
+from tests.helpers import at
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from notifications.models import Push
 from notifications.selectors import INBOX_ORDER, OUTBOX_ORDER, pushes_inbox
 from organizations.scoping import actor_for_user
 from supervision.selectors import counterparty_access
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 CREDIT_ROUTE = re.compile(r"credit|commitment|承诺|信用", re.IGNORECASE)

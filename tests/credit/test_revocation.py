@@ -19,7 +19,7 @@ from credit.services import breach_report, revocation_decide
 from notifications.models import Notification, Push
 from organizations.scoping import actor_for_user
 from tests.clients import logged_in
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +71,12 @@ def test_a_second_report_joins_the_open_request(breach, licence, second_supervis
     assert Push.objects.filter(kind=COMMITMENT_BREACH).count() == 2
 
 
-def test_only_a_supervising_department_reports_a_breach(
-    licence, approval_clerk, unrelated_supervision_clerk
-):
-    for user in (approval_clerk, unrelated_supervision_clerk):
-        with pytest.raises(PermissionDenied):
-            breach_report(actor=actor_for_user(user), licence=licence, reason="虚假材料")
+@pytest.mark.parametrize("who", ["approval_clerk", "unrelated_supervision_clerk"])
+def test_only_a_supervising_department_reports_a_breach(request, licence, who):
+    with pytest.raises(PermissionDenied):
+        breach_report(
+            actor=actor_for_user(request.getfixturevalue(who)), licence=licence, reason="虚假材料"
+        )
     assert not RevocationRequest.objects.exists()
 
 
@@ -142,17 +142,24 @@ def test_the_reporting_department_follows_its_report_but_cannot_decide(
         logged_in(supervision_clerk).post(url, {"decision": "dismiss", "note": "x"}).status_code
         == 403
     )
-    for outsider in (unrelated_supervision_clerk, other_approval_clerk):
-        assert logged_in(outsider).get(url).status_code == 404
-        assert (
-            logged_in(outsider).post(url, {"decision": "dismiss", "note": "x"}).status_code == 404
-        )
     breach.refresh_from_db()
     assert breach.state == RevocationState.OPEN
     assert (
         logged_in(other_approval_clerk).get(reverse("credit:revocation-list")).context["queue"]
         == []
     )
+
+
+@pytest.mark.parametrize("outsider", ["unrelated_supervision_clerk", "other_approval_clerk"])
+def test_a_department_outside_the_request_finds_nothing(
+    request, breach, supervision_clerk, unrelated_supervision_clerk, other_approval_clerk, outsider
+):
+    url = reverse("credit:revocation-detail", args=[breach.pk])
+    client = logged_in(request.getfixturevalue(outsider))
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "dismiss", "note": "x"}).status_code == 404
+    breach.refresh_from_db()
+    assert breach.state == RevocationState.OPEN
 
 
 def test_the_breach_form_offers_credit_licences_and_reports(licence, supervision_clerk):

@@ -23,7 +23,7 @@ from notifications.models import Obligation, OverdueRecord, Push
 from notifications.services import PushConflict
 from organizations.scoping import actor_for_user
 from tests.clients import logged_in
-from tests.credit.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ these are imported by the tests."""
 import os
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.services import ROOT
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from linzi_platform.celery import app as celery_app
-from tests.conftest import service_missing
 from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, TIMEOUT_MS
+from tests.services import service_missing
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from a thread with a running loop unless told this is deliberate.

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import service_missing
 from tests.e2e.browser import log_in
 from tests.e2e.pages import ROLES, html_pages
 from tests.security.world import World
+from tests.services import service_missing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from approvals.models import Licence
 from notifications.models import Push, PushState
-from notifications.tasks import auto_claim_overdue, compile_monthly_report
+from notifications.tasks import auto_claim_overdue
+from reporting.tasks import compile_monthly_report
 from tests.e2e.browser import log_in, nav_to
 from tests.e2e.scenario import APPROVAL_NAME, SUPERVISION_NAME, at, licence_record, world_build
 from tests.factories import valid_credit_code

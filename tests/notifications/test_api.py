@@ -9,7 +9,7 @@ from notifications.models import Feedback, Push, PushState
 from organizations.models import IdempotencyRecord
 from tests.clients import api_for
 from tests.factories import ApprovalItemFactory, DepartmentFactory, valid_credit_code
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

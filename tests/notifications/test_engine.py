@@ -25,7 +25,7 @@ from notifications.selectors import pushes_inbox, pushes_visible
 from notifications.services import PushConflict, push_claim, pushes_auto_claim_overdue, pushes_claim
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, bulk_pushes
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

@@ -86,9 +86,9 @@ class Sent:
         return page[start : page.index("</section>", start)]
 
 
-def test_the_case_table_names_every_key_the_services_send(sent):
-    for kind in KINDS:
-        assert sorted(key_paths(sent.push(kind).payload)) == sorted(KEY_PATHS[kind]), kind
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_case_table_names_every_key_the_services_send(sent, kind):
+    assert sorted(key_paths(sent.push(kind).payload)) == sorted(KEY_PATHS[kind]), kind
 
 
 @pytest.mark.parametrize("kind", KINDS)

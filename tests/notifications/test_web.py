@@ -9,7 +9,7 @@ from notifications.models import Feedback, Push, PushState
 from organizations.models import StaffRole
 from tests.clients import logged_in
 from tests.factories import DepartmentFactory, StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

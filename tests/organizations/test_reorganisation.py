@@ -178,17 +178,17 @@ def test_a_merge_into_a_wrong_successor_is_refused_and_changes_nothing(scene, pl
     assert not AuditEvent.objects.filter(action__startswith="department.").exists()
 
 
-def test_a_second_merge_of_the_same_department_is_refused(merged, platform_admin):
+@pytest.mark.parametrize("again", ["merge", "deactivate"])
+def test_a_second_merge_of_the_same_department_is_refused(merged, platform_admin, again):
     """R21: idempotent-safe: a merged department cannot be merged or deactivated again."""
     scene, _result = merged
     other = DepartmentFactory(code="third", name="第三监管局")
-    for attempt in (
-        lambda: department_merge(department=scene.old, successor=other, by=platform_admin),
-        lambda: department_deactivate(department=scene.old, by=platform_admin),
-    ):
-        with pytest.raises(ValidationError) as refused:
-            attempt()
-        assert "已停用，不能再次停用或并入" in refused.value.message_dict["department"][0]
+    with pytest.raises(ValidationError) as refused:
+        if again == "merge":
+            department_merge(department=scene.old, successor=other, by=platform_admin)
+        else:
+            department_deactivate(department=scene.old, by=platform_admin)
+    assert "已停用，不能再次停用或并入" in refused.value.message_dict["department"][0]
     assert _reload(scene.old).successor == scene.successor
 
 

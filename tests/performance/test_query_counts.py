@@ -21,7 +21,7 @@ from reporting.reports import monthly_report_compile, report_figures
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

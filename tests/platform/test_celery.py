@@ -5,7 +5,7 @@ import pytest
 from celery import Celery
 
 from linzi_platform.celery import app, ping
-from tests.conftest import start_worker, stop_worker
+from tests.services import start_worker, stop_worker
 
 pytestmark = pytest.mark.services
 

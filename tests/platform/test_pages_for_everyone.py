@@ -57,11 +57,11 @@ def test_the_public_header_offers_the_catalog_verification_open_data_and_login()
     }
 
 
-def test_the_catalog_and_the_verification_page_link_to_the_open_data_page() -> None:
-    for name in ("catalog:list", "public:verify-search"):
-        html = Client().get(reverse(name)).content.decode()
-        main = html.split('<main class="content">', 1)[1]
-        assert f'href="{reverse("public:open-data")}"' in main, name
+@pytest.mark.parametrize("name", ["catalog:list", "public:verify-search"])
+def test_the_catalog_and_the_verification_page_link_to_the_open_data_page(name: str) -> None:
+    html = Client().get(reverse(name)).content.decode()
+    main = html.split('<main class="content"', 1)[1]
+    assert f'href="{reverse("public:open-data")}"' in main, name
 
 
 def test_every_column_written_to_an_open_data_file_is_described() -> None:

@@ -29,7 +29,7 @@ from tests.factories import (
     StaffFactory,
     valid_credit_code,
 )
-from tests.reliability.conftest import (
+from tests.reliability.helpers import (
     PlatformProcess,
     beat_client,
     drain,

@@ -53,7 +53,7 @@ from tests.factories import (
     bulk_pushes,
     record_licence,
 )
-from tests.reliability.conftest import process_env, smtp_env, wait_until
+from tests.reliability.helpers import process_env, smtp_env, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from reporting.models import MonthlyReport, MonthlyReportImmutable
 from reporting.reports import monthly_report_compile, previous_month
 from reporting.tasks import compile_monthly_report
 from tests.factories import DepartmentFactory, StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 from workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import time_machine
 from notifications.models import Notification
 from reporting.models import Reminder
 from reporting.reminders import reminders_send_due
-from tests.notifications.conftest import at
+from tests.helpers import at
 from tests.reporting.test_monthly_report import send
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from notifications.models import Feedback, FeedbackStatus, OverdueRecord, Push
 from reporting.reports import monthly_report_compile
 from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

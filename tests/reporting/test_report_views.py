@@ -17,7 +17,7 @@ from reporting.models import MonthlyReport
 from tests.clients import api_for
 from tests.clients import logged_in as browser
 from tests.factories import StaffFactory
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 
@@ -318,12 +318,12 @@ def test_the_list_shows_months_newest_first_with_their_latest_version(
 
 
 @time_machine.travel(at("2026-11-15T10:00"), tick=False)
-def test_the_compile_form_is_for_platform_admins_only(report, head, supervision_clerk):
-    for user in (head, supervision_clerk):
-        response = browser(user).post(
-            reverse("reporting:report-recompile", args=["2026-10"]), {"month": "2026-10"}
-        )
-        assert response.status_code == 403
+@pytest.mark.parametrize("who", ["head", "supervision_clerk"])
+def test_the_compile_form_is_for_platform_admins_only(request, report, who):
+    response = browser(request.getfixturevalue(who)).post(
+        reverse("reporting:report-recompile", args=["2026-10"]), {"month": "2026-10"}
+    )
+    assert response.status_code == 403
     assert MonthlyReport.objects.count() == 1
 
 
@@ -451,12 +451,12 @@ def test_an_api_client_gets_its_department_rows(report, supervision_department):
     assert [row["object_id"] for row in body["accountability"]] == ["41"]
 
 
-def test_a_head_and_an_admin_get_every_row_through_the_api(report, head, platform_admin):
-    for user in (head, platform_admin):
-        body = api_as(user).get(API_URL).json()
-        assert len(body["pushes"]) == 4
-        assert len(body["departments"]) == 2
-        assert len(body["accountability"]) == 2
+@pytest.mark.parametrize("who", ["head", "platform_admin"])
+def test_a_head_and_an_admin_get_every_row_through_the_api(request, report, who):
+    body = api_as(request.getfixturevalue(who)).get(API_URL).json()
+    assert len(body["pushes"]) == 4
+    assert len(body["departments"]) == 2
+    assert len(body["accountability"]) == 2
 
 
 def test_the_api_answers_bad_months_and_versions_in_the_error_envelope(

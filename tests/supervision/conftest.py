@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
@@ -45,7 +44,3 @@ def licence(approval_clerk, shared_item):
             valid_to=datetime.date(2029, 11, 1),
         ),
     )
-
-
-def pdf(name: str = "decision.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 test decision", content_type="application/pdf")

@@ -15,7 +15,7 @@ from notifications.models import Push
 from supervision.models import CounterpartyListing, Evidence, ListingType, SupervisionAction
 from tests.clients import api_for
 from tests.factories import DepartmentFactory, valid_credit_code, valid_id_number
-from tests.notifications.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
 

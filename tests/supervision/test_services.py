@@ -23,8 +23,7 @@ from supervision.listings.services import listing_add, listing_remove
 from supervision.models import CaseState, CounterpartyListing, LetterState, ListingType
 from supervision.selectors import counterparty_access
 from tests.factories import valid_credit_code
-from tests.notifications.conftest import at
-from tests.supervision.conftest import pdf
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,7 @@ from supervision.models import (
 from supervision.todo import supervision_todo
 from tests.clients import logged_in
 from tests.factories import StaffFactory, valid_credit_code
-from tests.notifications.conftest import at
-from tests.supervision.conftest import pdf
+from tests.helpers import at, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -148,13 +147,19 @@ def test_bad_query_parameters_never_fail(approval_clerk, name, query):
     assert response.status_code == 200
 
 
-def test_a_bad_licence_parameter_is_ignored(supervision_clerk, licence):
-    client = logged_in(supervision_clerk)
-    for value in ["abc", "999999", "-1"]:
-        response = client.get(reverse("supervision:letter-create"), {"licence": value})
-        assert response.status_code == 200
-        assert response.context["form"].initial == {}
-    response = client.get(reverse("supervision:letter-create"), {"licence": licence.pk})
+@pytest.mark.parametrize("value", ["abc", "999999", "-1"])
+def test_a_bad_licence_parameter_is_ignored(supervision_clerk, licence, value):
+    response = logged_in(supervision_clerk).get(
+        reverse("supervision:letter-create"), {"licence": value}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+def test_a_licence_parameter_fills_in_the_letter_form(supervision_clerk, licence):
+    response = logged_in(supervision_clerk).get(
+        reverse("supervision:letter-create"), {"licence": licence.pk}
+    )
     assert response.context["form"].initial == {"licence": licence.pk}
 
 
@@ -340,19 +345,28 @@ def test_a_wrong_type_upload_is_refused_and_nothing_is_saved(supervision_clerk, 
 # Evidence download -----------------------------------------------------------------------------
 
 
-def test_evidence_is_downloaded_by_the_departments_that_see_its_owner(
-    supervision_clerk, approval_clerk, other_supervision_clerk
-):
+@pytest.fixture
+def evidence(supervision_clerk, approval_clerk, other_supervision_clerk):
+    """A training action's attachment, recorded while the three departments exist."""
     logged_in(supervision_clerk).post(
         reverse("supervision:action-create"), action_data(attachments=[pdf("通知.pdf")])
     )
-    evidence = Evidence.objects.get()
+    return Evidence.objects.get()
+
+
+@pytest.mark.parametrize("who", ["supervision_clerk", "approval_clerk"])
+def test_evidence_is_downloaded_by_the_departments_that_see_its_owner(request, evidence, who):
     url = reverse("supervision:evidence-download", args=[evidence.pk])
-    for user in (supervision_clerk, approval_clerk):
-        response = logged_in(user).get(url)
-        assert response.status_code == 200
-        assert response["Content-Disposition"].startswith("attachment")
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    response = logged_in(request.getfixturevalue(who)).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_evidence_is_not_found_by_other_departments_or_under_another_id(
+    evidence, approval_clerk, other_supervision_clerk
+):
+    url = reverse("supervision:evidence-download", args=[evidence.pk])
     assert logged_in(other_supervision_clerk).get(url).status_code == 404
     assert (
         logged_in(approval_clerk)
@@ -600,17 +614,24 @@ def test_the_to_do_lists_what_waits_on_each_side(letter, case, approval_clerk, s
     assert [c.count for c in supervision.counts] == [1, 0]  # the case, no rectification
 
 
-def test_admin_shows_supervision_records_read_only_and_edits_access_rules(platform_admin, letter):
-    client = logged_in(platform_admin)
-    for model in [
+@pytest.mark.parametrize(
+    "model",
+    [
         "supervisionaction",
         "counterpartylisting",
         "licenceletter",
         "legacycase",
         "evidence",
         "accessrule",
-    ]:
-        assert client.get(reverse(f"admin:supervision_{model}_changelist")).status_code == 200
+    ],
+)
+def test_admin_lists_every_supervision_model(platform_admin, letter, model):
+    client = logged_in(platform_admin)
+    assert client.get(reverse(f"admin:supervision_{model}_changelist")).status_code == 200
+
+
+def test_admin_shows_supervision_records_read_only_and_edits_access_rules(platform_admin, letter):
+    client = logged_in(platform_admin)
     assert (
         client.get(reverse("admin:supervision_licenceletter_change", args=[letter.pk])).status_code
         == 200

@@ -1,17 +1,15 @@
+"""The notification tests' fixtures (a food item with two receivers, the `decide` helper),
+also used by tests/performance; registered for the whole suite by `pytest_plugins` in
+tests/conftest.py. A folder's own conftest.py may override one (tests/credit has its own
+`decide`)."""
+
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
 @pytest.fixture
