@@ -48,19 +48,19 @@ DECIDE = """
 import datetime
 from django.contrib.auth import get_user_model
 from approvals.models import ApprovalItem
-from approvals.services import licence_decide
+from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
 
 def handler(arguments):
     clerk = get_user_model().objects.get(pk=arguments.pop("clerk"))
-    licence = licence_decide(
-        actor=actor_for_user(clerk),
+    decision = DecisionInput(
         item=ApprovalItem.objects.get(code=arguments.pop("item")),
         licence_date=datetime.date(2026, 9, 30),
         valid_from=datetime.date(2026, 9, 30),
         valid_to=datetime.date(2031, 9, 29),
         **arguments,
     )
+    licence = licence_decide(actor=actor_for_user(clerk), decision=decision)
     return {"licence": licence.pk}
 """
 
