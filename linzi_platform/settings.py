@@ -323,6 +323,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Commercial cryptography (密评): the hash of the audit chain and the webhook HMAC, "sha256" or
+# "sm3" (GB/T 32905). Switching is safe at any time: every audit event records its algorithm.
+CRYPTO_HASH = os.environ.get("CRYPTO_HASH", "sha256").strip().lower()
+
 # Demo and test helpers.
 PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")
 
