@@ -1,9 +1,11 @@
 """Small helpers shared by tests (import them from here, never from a conftest.py)."""
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -15,3 +17,13 @@ def at(text: str) -> datetime.datetime:
 
 def pdf(name: str = "decision.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 test decision", content_type="application/pdf")
+
+
+def tamper_with_audit_trail(sql: str, params: list[Any]) -> None:
+    """Run raw SQL against the audit trail as an attacker holding the database's superuser
+    would: on PostgreSQL past the append-only trigger (session_replication_role, which only
+    a superuser may set), to prove the hash chain still detects the change (R20)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)

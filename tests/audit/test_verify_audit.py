@@ -3,10 +3,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from audit.models import AuditChainHead, AuditEvent
 from audit.services import AuditEntry, ChainProblem, audit_record, audit_record_many, verify_chain
+from tests.helpers import tamper_with_audit_trail
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,6 @@ def five_events(staff_user: Any) -> list[AuditEvent]:
         audit_record(actor=staff_user, action="push.send", details={"n": n, "收件": "卫健局"})
         for n in range(5)
     ]
-
-
-def run_sql(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def test_an_empty_trail_is_intact(db: None, capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,7 +38,9 @@ def test_an_intact_chain_passes(
 
 
 def test_an_altered_event_is_named(five_events: list[AuditEvent]) -> None:
-    run_sql("UPDATE audit_auditevent SET action=%s WHERE id=%s", ["push.withdraw", 3])
+    tamper_with_audit_trail(
+        "UPDATE audit_auditevent SET action=%s WHERE id=%s", ["push.withdraw", 3]
+    )
 
     with pytest.raises(CommandError, match=r"第一条异常记录 ID：3") as raised:
         call_command("verify_audit")
@@ -55,7 +52,9 @@ def test_an_altered_event_is_named(five_events: list[AuditEvent]) -> None:
 
 
 def test_altered_details_are_detected(five_events: list[AuditEvent]) -> None:
-    run_sql("UPDATE audit_auditevent SET details=%s WHERE id=%s", ['{"n": 1, "收件": "应急局"}', 2])
+    tamper_with_audit_trail(
+        "UPDATE audit_auditevent SET details=%s WHERE id=%s", ['{"n": 1, "收件": "应急局"}', 2]
+    )
 
     result = verify_chain()
 
@@ -67,7 +66,7 @@ def test_an_altered_and_rehashed_event_breaks_the_next_link(
 ) -> None:
     forged = AuditEvent.objects.get(pk=3)
     forged.action = "push.withdraw"
-    run_sql(
+    tamper_with_audit_trail(
         "UPDATE audit_auditevent SET action=%s, hash=%s WHERE id=%s",
         ["push.withdraw", forged.compute_hash(), 3],
     )
@@ -79,7 +78,7 @@ def test_an_altered_and_rehashed_event_breaks_the_next_link(
 
 
 def test_a_deleted_event_is_named(five_events: list[AuditEvent]) -> None:
-    run_sql("DELETE FROM audit_auditevent WHERE id=%s", [3])
+    tamper_with_audit_trail("DELETE FROM audit_auditevent WHERE id=%s", [3])
 
     with pytest.raises(CommandError, match=r"第一条异常记录 ID：4") as raised:
         call_command("verify_audit")
@@ -90,7 +89,7 @@ def test_a_deleted_event_is_named(five_events: list[AuditEvent]) -> None:
 
 
 def test_a_deleted_first_event_is_detected(five_events: list[AuditEvent]) -> None:
-    run_sql("DELETE FROM audit_auditevent WHERE id=%s", [1])
+    tamper_with_audit_trail("DELETE FROM audit_auditevent WHERE id=%s", [1])
 
     result = verify_chain()
 
@@ -98,7 +97,7 @@ def test_a_deleted_first_event_is_detected(five_events: list[AuditEvent]) -> Non
 
 
 def test_a_deleted_newest_event_is_detected(five_events: list[AuditEvent]) -> None:
-    run_sql("DELETE FROM audit_auditevent WHERE id=%s", [5])
+    tamper_with_audit_trail("DELETE FROM audit_auditevent WHERE id=%s", [5])
 
     result = verify_chain()
 
@@ -119,7 +118,9 @@ def test_an_event_inserted_beyond_the_head_is_detected(five_events: list[AuditEv
 
 
 def test_the_command_exits_non_zero_on_a_broken_chain(five_events: list[AuditEvent]) -> None:
-    run_sql("UPDATE audit_auditevent SET action=%s WHERE id=%s", ["push.withdraw", 2])
+    tamper_with_audit_trail(
+        "UPDATE audit_auditevent SET action=%s WHERE id=%s", ["push.withdraw", 2]
+    )
 
     with pytest.raises(CommandError) as raised:
         call_command("verify_audit")
