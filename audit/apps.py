@@ -7,6 +7,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from audit import signals
+        from audit.checks import check_hash_algorithm
 
         signals.connect_auth_receivers()
+        checks.register(check_hash_algorithm)

@@ -1,15 +1,18 @@
 """The append-only audit trail (R20): who, which department, when, what.
 
-Each event carries the sha256 of its own content and of its predecessor (``prev_hash``), so
+Each event carries the hash of its own content and of its predecessor (``prev_hash``), so
 any later change, deletion or insertion in the middle of the trail is detectable with
-``manage.py verify_audit``. Events are numbered 1, 2, 3 … without gaps: the number is taken
-from the single ``AuditChainHead`` row, which every writer locks, so the chain never forks.
+``manage.py verify_audit``. The hash is SHA-256 or SM3 (GB/T 32905, for a 密评 under
+GB/T 39786-2021), as settings.CRYPTO_HASH says when the event is written; each event records
+its algorithm, so a trail that switched algorithm verifies event by event. Events are
+numbered 1, 2, 3 … without gaps: the number is taken from the single ``AuditChainHead`` row,
+which every writer locks, so the chain never forks. On PostgreSQL a trigger refuses any
+UPDATE, DELETE or TRUNCATE as well (migration 0004).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 from decimal import Decimal
 from typing import Any
@@ -20,8 +23,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linzi_platform import crypto
+
 GENESIS_HASH = "0" * 64
 CHAIN_HEAD_PK = 1
+# The algorithm of every event written before events recorded theirs: its content is hashed
+# without naming it, as it always was.
+LEGACY_ALGORITHM = "sha256"
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -99,10 +107,17 @@ def event_content(
     object_id: str,
     details: Any,
     prev_hash: str,
+    algorithm: str,
 ) -> dict[str, Any]:
     """The fields an event's hash covers, in their canonical form (`at_text` from
-    canonical_time): one definition for the model and for the bulk writer's plain rows."""
-    return {
+    canonical_time): one definition for the model and for the bulk writer's plain rows.
+
+    The algorithm is covered too, except SHA-256's: an SHA-256 event's content is what it was
+    before events named their algorithm, so the trail written then still verifies. An SM3
+    event states "sm3" inside what its hash covers; changing the recorded algorithm either
+    way changes both the digest function and the content, and the event no longer matches.
+    """
+    content = {
         "id": id,
         "at": at_text,
         "actor_id": None if actor_id is None else str(actor_id),
@@ -114,12 +129,19 @@ def event_content(
         "details": details,
         "prev_hash": prev_hash,
     }
+    if algorithm != LEGACY_ALGORITHM:
+        content["algorithm"] = algorithm
+    return content
 
 
-def event_hash(content: dict[str, Any], *, floats_normalized: bool = False) -> str:
-    return hashlib.sha256(
-        canonical_json(content, floats_normalized=floats_normalized).encode("utf-8")
-    ).hexdigest()
+def event_hash(content: dict[str, Any], *, algorithm: str, floats_normalized: bool = False) -> str:
+    """The hex digest of the canonical content; ValueError for an algorithm this Python's
+    hashlib lacks or that the platform does not know (linzi_platform.crypto.ALGORITHMS)."""
+    if algorithm not in crypto.ALGORITHMS:
+        raise ValueError(f"Unknown audit hash algorithm {algorithm!r}.")
+    return crypto.digest(
+        canonical_json(content, floats_normalized=floats_normalized).encode("utf-8"), algorithm
+    )
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -188,6 +210,11 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
+    # The algorithm of `hash` (settings.CRYPTO_HASH when written); events from before the
+    # field existed are SHA-256.
+    hash_algorithm = models.CharField(
+        _("hash algorithm"), max_length=16, default=LEGACY_ALGORITHM, editable=False
+    )
 
     objects = AuditEventManager()
 
@@ -240,10 +267,12 @@ class AuditEvent(models.Model):
             object_id=self.object_id,
             details=self.details,
             prev_hash=self.prev_hash,
+            algorithm=self.hash_algorithm,
         )
 
     def compute_hash(self) -> str:
-        return event_hash(self.content())
+        """The hash of the event's content under its recorded algorithm."""
+        return event_hash(self.content(), algorithm=self.hash_algorithm)
 
 
 class AuditChainHead(models.Model):

@@ -25,6 +25,7 @@ from django.utils import timezone
 from audit.models import (
     CHAIN_HEAD_PK,
     GENESIS_HASH,
+    LEGACY_ALGORITHM,
     AuditChainHead,
     AuditEvent,
     canonical_time,
@@ -32,6 +33,7 @@ from audit.models import (
     event_hash,
     normalize_details,
 )
+from linzi_platform import crypto
 
 SYSTEM_LABEL = "system"
 ANONYMOUS_LABEL = "anonymous"
@@ -264,6 +266,10 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
     """Number, hash and insert ``rows`` after the chain head, and move the head, in the
     caller's transaction (or one of its own): the events and the head commit together and
     the head stays locked until then. No savepoint: a failure here fails the transaction."""
+    algorithm = crypto.hash_algorithm()
+    if algorithm not in crypto.ALGORITHMS:
+        # Refused before the transaction is touched (`manage.py check` says so first).
+        raise ValueError(f"Unknown audit hash algorithm {algorithm!r} (settings.CRYPTO_HASH).")
     with transaction.atomic(savepoint=False):
         head = _lock_chain_head()
         number, prev_hash = head.last_event_id, head.last_hash
@@ -275,7 +281,7 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
             at_text = at_texts.get(row.at)
             if at_text is None:
                 at_text = at_texts[row.at] = canonical_time(row.at)
-            row.id, row.prev_hash = number, prev_hash
+            row.id, row.prev_hash, row.hash_algorithm = number, prev_hash, algorithm
             row.hash = event_hash(
                 event_content(
                     id=number,
@@ -288,13 +294,15 @@ def _write_chained(rows: list[_PlainEvent]) -> None:
                     object_id=row.object_id,
                     details=row.details,
                     prev_hash=prev_hash,
+                    algorithm=algorithm,
                 ),
+                algorithm=algorithm,
                 floats_normalized=row.flat,
             )
             prev_hash = row.hash
             if row.instance is not None:
                 row.instance.id, row.instance.prev_hash = row.id, row.prev_hash
-                row.instance.hash = row.hash
+                row.instance.hash, row.instance.hash_algorithm = row.hash, algorithm
         _insert_events(rows)
         AuditChainHead.objects.filter(pk=head.pk).update(last_event_id=number, last_hash=prev_hash)
 
@@ -333,6 +341,7 @@ class _PlainEvent:
     id: int = 0
     prev_hash: str = ""
     hash: str = ""
+    hash_algorithm: str = LEGACY_ALGORITHM
     instance: AuditEvent | None = None  # audit_record()'s event, numbered once written
     flat: bool = False  # details are flat (no float): the hash can skip the float pass
 
@@ -352,6 +361,7 @@ class _PlainEvent:
             details=self.details,
             prev_hash=self.prev_hash,
             hash=self.hash,
+            hash_algorithm=self.hash_algorithm,
         )
 
 
@@ -382,15 +392,17 @@ def _insert_events(rows: list[_PlainEvent]) -> None:
                     json.dumps(row.details, ensure_ascii=False),
                     row.prev_hash,
                     row.hash,
+                    row.hash_algorithm,
                 )
             )
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
                 f"COPY {AuditEvent._meta.db_table} (id, at, actor_id, actor_label, "
-                "department_id, action, object_type, object_id, details, prev_hash, hash) "
-                "FROM STDIN WITH (FORMAT csv, NULL '\\N', FORCE_NOT_NULL (actor_label, action, "
-                "object_type, object_id, details, prev_hash, hash))",
+                "department_id, action, object_type, object_id, details, prev_hash, hash, "
+                "hash_algorithm) FROM STDIN WITH (FORMAT csv, NULL '\\N', FORCE_NOT_NULL "
+                "(actor_label, action, object_type, object_id, details, prev_hash, hash, "
+                "hash_algorithm))",
                 buffer,
             )
         for row in rows:  # audit_record's instances are saved now, as bulk_create marks them
@@ -411,6 +423,7 @@ class ChainProblem(enum.StrEnum):
     MISSING_HEAD = "missing_head"
     TRUNCATED = "truncated"
     UNCHAINED_EVENTS = "unchained_events"
+    UNAVAILABLE_ALGORITHM = "unavailable_algorithm"
 
 
 @dataclass(frozen=True)
@@ -461,6 +474,22 @@ def verify_chain(*, batch_size: int = 5000) -> VerifyResult:
                 event.id,
                 ChainProblem.BROKEN_LINK,
                 f"event #{event.id} does not link to the hash of event #{event.id - 1}",
+            )
+        # Each event under its own recorded algorithm: a trail that switched from SHA-256
+        # to SM3 (or back) verifies, and the algorithm is itself covered (event_content).
+        if event.hash_algorithm not in crypto.ALGORITHMS:
+            return broken(
+                event.id,
+                ChainProblem.ALTERED,
+                f"event #{event.id} names an unknown hash algorithm "
+                f"{event.hash_algorithm!r}: it was altered",
+            )
+        if not crypto.algorithm_available(event.hash_algorithm):
+            return broken(
+                event.id,
+                ChainProblem.UNAVAILABLE_ALGORITHM,
+                f"event #{event.id} is hashed with {event.hash_algorithm}, which this "
+                "Python's hashlib does not provide: it cannot be verified here",
             )
         if event.compute_hash() != event.hash:
             return broken(

@@ -12,6 +12,7 @@ PROBLEM_LABELS = {
     ChainProblem.MISSING_HEAD: "链头记录缺失",
     ChainProblem.TRUNCATED: "链尾记录缺失（被删除）",
     ChainProblem.UNCHAINED_EVENTS: "存在未入链的记录",
+    ChainProblem.UNAVAILABLE_ALGORITHM: "本机不支持该记录的哈希算法，无法校验",
 }
 
 
