@@ -6,6 +6,9 @@ from audit.models import AuditEvent
 from linzi_platform.admin import PlatformModelAdmin
 from linzi_platform.people import person_name, staff_names
 
+# The standard names of the algorithms (GB/T 32905 for SM3), not the hashlib spellings.
+ALGORITHM_LABELS = {"sha256": "SHA-256", "sm3": "SM3"}
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(PlatformModelAdmin):
@@ -22,7 +25,7 @@ class AuditEventAdmin(PlatformModelAdmin):
     fieldsets = (
         (None, {"fields": ("id", "at", "actor", "actor_label", "department", "action")}),
         (_("Object"), {"fields": ("object_type", "object_id", "details")}),
-        (_("Chain"), {"fields": ("prev_hash", "hash")}),
+        (_("Chain"), {"fields": ("prev_hash", "hash", "algorithm")}),
     )
     readonly_fields = (
         "id",
@@ -36,7 +39,12 @@ class AuditEventAdmin(PlatformModelAdmin):
         "details",
         "prev_hash",
         "hash",
+        "algorithm",
     )
+
+    @admin.display(description=_("hash algorithm"))
+    def algorithm(self, obj: AuditEvent) -> str:
+        return ALGORITHM_LABELS.get(obj.hash_algorithm, obj.hash_algorithm)
 
     def object_name(self, obj: AuditEvent) -> str:
         return f"#{obj.pk} {obj.action} · {person_name(obj.actor_label, staff_names())}"
