@@ -6,6 +6,7 @@ SECRET_KEY, or the process refuses to start.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -346,6 +347,18 @@ LOGGING = {
 # Commercial cryptography (密评): the hash of the audit chain and the webhook HMAC, "sha256" or
 # "sm3" (GB/T 32905). Switching is safe at any time: every audit event records its algorithm.
 CRYPTO_HASH = os.environ.get("CRYPTO_HASH", "sha256").strip().lower()
+
+# Outbound webhooks may reach private networks only inside these intranet ranges (comma-
+# separated CIDRs, e.g. "10.20.0.0/16,172.16.5.0/24"; empty: public addresses only). Loopback,
+# link-local and cloud-metadata addresses are always refused (notifications/webhook_targets.py),
+# loopback except when WEBHOOK_ALLOW_LOOPBACK is on: for the test suite and local development
+# only, never in production.
+WEBHOOK_ALLOWED_PRIVATE_CIDRS = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False))
+    for cidr in os.environ.get("WEBHOOK_ALLOWED_PRIVATE_CIDRS", "").split(",")
+    if cidr.strip()
+]
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
 
 # Demo and test helpers.
 PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")
