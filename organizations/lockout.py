@@ -115,9 +115,10 @@ class LockoutHandler(AxesDatabaseHandler):
             USERNAME: rows.filter(username=username),
         }
 
-    def _counts(self, request: HttpRequest, credentials: dict | None) -> dict[str, int]:
+    def _counts(
+        self, request: HttpRequest, credentials: dict | None, limits: dict[str, Limit]
+    ) -> dict[str, int]:
         """Failures per scope within its window; the username's is 0 at a known address."""
-        limits = _limits(request, credentials)
         now = getattr(request, "axes_attempt_time", None) or timezone.now()
         counts = {}
         for scope, attempts in self._attempts(request, credentials).items():
@@ -129,7 +130,7 @@ class LockoutHandler(AxesDatabaseHandler):
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
         limits = _limits(request, credentials)
-        counts = self._counts(request, credentials)
+        counts = self._counts(request, credentials, limits)
         pair = counts[PAIR]
         # The first combination at or over its limit (a limit of 0 switches one off).
         scope = next(
@@ -176,7 +177,8 @@ def audit_lockout(
 def lockout_lift(*, attempts: QuerySet, actor: object) -> int:
     """Lift the lockouts the selected AccessAttempt (or AccessFailureLog) entries stand in:
     every failure of their usernames and of their addresses is forgotten, so none of the
-    three counters holds them any more. One audit event per entry; returns the rows deleted.
+    three counters holds them any more. One audit event per selected username and address;
+    returns the rows deleted.
     """
     keys = sorted(set(attempts.values_list("username", "ip_address")), key=str)
     if not keys:
