@@ -11,12 +11,18 @@
    following `next`) and claims each push (POST /api/v1/pushes/{id}/claim/); 409 means it
    was already claimed, by a colleague or automatically at its deadline.
 
-Receiving webhooks: check `X-Linzi-Signature` with `verify_signature` over the raw body
-before parsing it, and treat the push `id` as your deduplication key — a push may arrive
-more than once (delivery is at-least-once):
+Receiving webhooks: check `X-Linzi-Signature` with `verify_signature` over the raw body and
+`X-Linzi-Timestamp` before parsing it (a request signed more than 5 minutes ago is refused, so
+a captured one cannot be replayed), and treat the push `id` as your deduplication key — a push
+may arrive more than once (delivery is at-least-once):
 
     body = request.body                                  # bytes, exactly as received
-    if not verify_signature(body, request.headers.get("X-Linzi-Signature", ""), SECRET):
+    if not verify_signature(
+        body,
+        request.headers.get("X-Linzi-Signature", ""),
+        SECRET,
+        request.headers.get("X-Linzi-Timestamp", ""),
+    ):
         return 401
     push = json.loads(body)
     if not already_processed(push["id"]):
@@ -26,7 +32,6 @@ more than once (delivery is at-least-once):
 
 import argparse
 import datetime
-import hashlib
 import hmac
 import json
 import os
@@ -40,12 +45,37 @@ from typing import Any
 CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def verify_signature(body: bytes, header: str, secret: str) -> bool:
-    """True if `header` ("sha256=<hex>") is the HMAC-SHA256 of `body` with `secret`."""
-    if not header or not secret or not header.startswith("sha256="):
+MAX_SIGNATURE_AGE = 300  # seconds: an older (or a later-dated) signature is refused
+SIGNATURE_ALGORITHMS = ("sha256", "sm3")  # the platform's CRYPTO_HASH setting picks one
+
+
+def verify_signature(
+    body: bytes, header: str, secret: str, timestamp: str, now: float | None = None
+) -> bool:
+    """True if `header` ("sha256=<hex>" or "sm3=<hex>") is the HMAC of
+    `"<timestamp>.".encode() + body` with `secret`, and `timestamp` (Unix seconds, the
+    X-Linzi-Timestamp header) is within 5 minutes of `now` (default: this machine's clock).
+
+    SM3 needs an OpenSSL that provides it (`hashlib.new("sm3")`); without one an SM3
+    signature is refused, never accepted unchecked.
+    """
+    if not header or not secret or "=" not in header:
         return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    given = header.removeprefix("sha256=").strip().lower()
+    algorithm, given = header.split("=", 1)
+    algorithm = algorithm.strip().lower()
+    if algorithm not in SIGNATURE_ALGORITHMS:
+        return False
+    timestamp = (timestamp or "").strip()
+    if not timestamp.isascii() or not timestamp.isdigit():
+        return False
+    current = time.time() if now is None else now
+    if abs(current - int(timestamp)) > MAX_SIGNATURE_AGE:
+        return False
+    try:
+        expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, algorithm).hexdigest()
+    except ValueError:  # this OpenSSL has no SM3
+        return False
+    given = given.strip().lower()
     return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
 
 

@@ -6,6 +6,7 @@ SECRET_KEY, or the process refuses to start.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -154,12 +155,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username+address out after 5 failed logins.
+# django-axes: lock a username+address out after 5 failed logins, an address after 20 (any
+# usernames), a username after 10 (any addresses, within 15 minutes, never at an address the
+# user signed in from in the last 30 days). Reasons in organizations/lockout.py.
+AXES_HANDLER = "organizations.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+LOGIN_LOCKOUT_ADDRESS_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_ADDRESS_LIMIT", "20"))
+LOGIN_LOCKOUT_USERNAME_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_USERNAME_LIMIT", "10"))
+LOGIN_LOCKOUT_USERNAME_COOLOFF = datetime.timedelta(
+    minutes=int(os.environ.get("LOGIN_LOCKOUT_USERNAME_COOLOFF_MINUTES", "15"))
+)
+LOGIN_LOCKOUT_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_LOCKOUT_KNOWN_ADDRESS_DAYS", "30"))
+# Reverse proxies in front of the platform that append to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Behind a proxy this must be set, or every login counts against the
+# proxy's one address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "organizations.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "organizations.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A lock lasts its window from the failure that set it: attempts refused during it neither count
+# nor extend it, so keeping a clerk out takes fresh failures (organizations/lockout.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Every failed login is kept in the admin (登录失败处理 evidence), besides the lockout counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "organizations.forms.axes_username"
 
@@ -326,6 +347,18 @@ LOGGING = {
 # Commercial cryptography (密评): the hash of the audit chain and the webhook HMAC, "sha256" or
 # "sm3" (GB/T 32905). Switching is safe at any time: every audit event records its algorithm.
 CRYPTO_HASH = os.environ.get("CRYPTO_HASH", "sha256").strip().lower()
+
+# Outbound webhooks may reach private networks only inside these intranet ranges (comma-
+# separated CIDRs, e.g. "10.20.0.0/16,172.16.5.0/24"; empty: public addresses only). Loopback,
+# link-local and cloud-metadata addresses are always refused (notifications/webhook_targets.py),
+# loopback except when WEBHOOK_ALLOW_LOOPBACK is on: for the test suite and local development
+# only, never in production.
+WEBHOOK_ALLOWED_PRIVATE_CIDRS = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False))
+    for cidr in os.environ.get("WEBHOOK_ALLOWED_PRIVATE_CIDRS", "").split(",")
+    if cidr.strip()
+]
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
 
 # Demo and test helpers.
 PLATFORM_NAME = _("Linzi Approval-Supervision Coordination Platform")

@@ -7,9 +7,16 @@ Contract (shared/API.md, "Outbound webhooks"):
   in ISO 8601 at +08:00. It is computed once, in the transaction that creates the push, and
   stored on the `Delivery` row, so every retry and every redelivery sends identical bytes.
 - Headers: `Content-Type: application/json`, `X-Linzi-Event: push.created`,
-  `X-Linzi-Delivery: <delivery id>` and `X-Linzi-Signature: sha256=<hex>`, the HMAC-SHA256
-  of the raw body with the department's secret. Receivers verify it over the bytes they
-  received, before parsing (see `examples/push_client.py`, `verify_signature`).
+  `X-Linzi-Delivery: <delivery id>`, `X-Linzi-Timestamp: <Unix seconds of this attempt>` and
+  `X-Linzi-Signature: <algorithm>=<hex>`, the HMAC of `f"{timestamp}.".encode() + body`
+  with the department's secret; the algorithm is `sha256` or `sm3` (settings.CRYPTO_HASH,
+  `linzi_platform.crypto`). Receivers verify it over the bytes they received, before
+  parsing, and refuse a timestamp more than 5 minutes old, so a captured request cannot be
+  replayed later (see `examples/push_client.py`, `verify_signature`).
+- The callback URL may not point to this server, link-local or cloud-metadata addresses, or
+  private networks outside WEBHOOK_ALLOWED_PRIVATE_CIDRS; it is checked at registration and
+  again before every attempt, and the connection goes to the address checked
+  (`webhook_targets`).
 - Any 2xx answer is success. Anything else (another status, a redirect, a timeout, a refused
   connection) is retried with exponential backoff — 1, 2, 4 … minutes, at most 6 hours
   apart — until 24 hours have passed since the first attempt; then the delivery is failed
@@ -23,14 +30,13 @@ names the outbox row, not the push, and is the same for retries of that row.
 """
 
 import datetime
-import hashlib
-import hmac
+import http.client
 import json
 import logging
 import secrets
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,6 +50,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from linzi_platform.crypto import hash_algorithm, mac
 from organizations.models import Department
 
 from .models import (
@@ -55,11 +62,13 @@ from .models import (
     WebhookEndpoint,
 )
 from .services import department_notify, for_update_skip_locked
+from .webhook_targets import Target, TargetRefused, target_check
 
 logger = logging.getLogger(__name__)
 
 EVENT_PUSH_CREATED = "push.created"
 SIGNATURE_HEADER = "X-Linzi-Signature"
+TIMESTAMP_HEADER = "X-Linzi-Timestamp"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SECRET_BYTES = 32
 
@@ -78,7 +87,9 @@ RESPONSE_EXCERPT = 200
 
 def webhook_url_check(url: str) -> str:
     """The cleaned URL, or a ValidationError on `url`: https only, except plain http to this
-    machine (127.0.0.1, localhost) or anywhere while settings.DEBUG is on."""
+    machine (127.0.0.1, localhost) or anywhere while settings.DEBUG is on; and never to an
+    address `webhook_targets` refuses (a name that does not resolve yet is checked when
+    sending)."""
     url = (url or "").strip()
     try:
         URLValidator(schemes=["http", "https"])(url)
@@ -93,6 +104,16 @@ def webhook_url_check(url: str) -> str:
         raise ValidationError(
             {"url": [_("The callback URL must use https:// (http:// only for 127.0.0.1).")]}
         )
+    try:
+        target_check(url, unresolved_ok=True)
+    except TargetRefused as exc:
+        raise ValidationError(
+            {
+                "url": [
+                    _("The platform does not call this callback URL: %(reason)s") % {"reason": exc}
+                ]
+            }
+        ) from None
     return url
 
 
@@ -156,9 +177,14 @@ def webhook_secret_rotate(*, endpoint: WebhookEndpoint, actor: object | None = N
     return secret
 
 
-def webhook_signature(body: bytes, secret: str) -> str:
-    """The `X-Linzi-Signature` value of a body."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def webhook_signature(
+    body: bytes, secret: str, timestamp: int | str, algorithm: str | None = None
+) -> str:
+    """The `X-Linzi-Signature` value of a body sent at `timestamp` (Unix seconds):
+    `<algorithm>=<hex HMAC of "<timestamp>." + body>`, the configured algorithm by default."""
+    algorithm = algorithm or hash_algorithm()
+    signed = f"{timestamp}.".encode() + body
+    return f"{algorithm}={mac(secret.encode(), signed, algorithm)}"
 
 
 # Outbox -------------------------------------------------------------------------------
@@ -230,39 +256,57 @@ def _enqueue_webhooks() -> None:
 # Sending ------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer like any other non-2xx: urllib would replay a POST as a
-    GET without its body, and follow it to wherever it points."""
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address `target_check` allowed, whatever the name resolves to by
+    now (no DNS rebinding between the check and the connection); the Host header still
+    names the host."""
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self._address = target.address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """As `_PinnedHTTPConnection`, over TLS: SNI and the certificate check use the host name."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+        self._address = target.address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 def _post(*, url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    """POST once; (status code or None, error text — empty on 2xx)."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    """POST once to the checked address; (status code or None, error text — empty on 2xx).
+    A redirect is an answer like any other non-2xx, never followed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
         return None, "refused: not an http(s) URL"
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     timeout = getattr(settings, "WEBHOOK_TIMEOUT", 10)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    conn = None
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            status = response.status
-            excerpt = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        excerpt = ""
-        try:
-            excerpt = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-        except Exception:  # noqa: S110 - the excerpt is only a hint in the log
-            pass
-        finally:
-            exc.close()
-        return exc.code, f"HTTP {exc.code}: {excerpt}".strip()
-    except Exception as exc:  # timeouts, refused connections, TLS and protocol errors
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"[:2000]
+        target = target_check(url)
+        conn = connection_class(target, timeout)
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        status = response.status
+        excerpt = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+    except TargetRefused as exc:
+        return None, f"refused: {exc}"
+    except Exception as exc:  # DNS, timeouts, refused connections, TLS and protocol errors
+        return None, f"{type(exc).__name__}: {exc}"[:2000]
+    finally:
+        if conn is not None:
+            conn.close()
     if 200 <= status < 300:
         return status, ""
     return status, f"HTTP {status}: {excerpt}".strip()
@@ -405,12 +449,15 @@ def webhooks_send_pending(*, now: datetime.datetime | None = None) -> int:
                 _fail_without_endpoint(delivery=delivery, lease_until=lease_until, at=clock())
                 continue
             body = delivery.body.encode("utf-8")
+            # Signed per attempt: a retry hours later carries a fresh timestamp.
+            timestamp = str(int(time.time()))
             headers = {
                 "Content-Type": "application/json",
                 "User-Agent": "Linzi-Webhooks/1",
                 "X-Linzi-Event": EVENT_PUSH_CREATED,
                 "X-Linzi-Delivery": str(delivery.pk),
-                SIGNATURE_HEADER: webhook_signature(body, endpoint.secret),
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: webhook_signature(body, endpoint.secret, timestamp),
             }
             started = time.monotonic()
             status_code, error = _post(url=endpoint.url, body=body, headers=headers)

@@ -25,6 +25,7 @@ from linzi_platform.admin import PlatformModelAdmin
 from linzi_platform.people import person_name, staff_names
 
 from .forms import DepartmentMergeForm
+from .lockout import lockout_lift
 from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
 from .scoping import actor_for_user
 from .services import (
@@ -361,9 +362,23 @@ class LoginRecordAdmin(PlatformModelAdmin):
         }
 
 
+class UnlockAction:
+    """The admin's "unlock" (GB/T 22239 8.1.4.1 b): forget the failures of the selected
+    entries' usernames and addresses, audited (`organizations.lockout.lockout_lift`)."""
+
+    @admin.action(description=gettext_lazy("Unlock the selected users and addresses"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet) -> None:
+        lockout_lift(attempts=queryset, actor=request.user)
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            gettext("The selected users and addresses can sign in again."),
+            messages.SUCCESS,
+        )
+
+
 @admin.register(AccessAttempt)
-class LoginAttemptAdmin(LoginRecordAdmin, AccessAttemptAdmin):
-    pass
+class LoginAttemptAdmin(UnlockAction, LoginRecordAdmin, AccessAttemptAdmin):
+    actions = ["unlock", "cleanup_expired_attempts"]
 
 
 @admin.register(AccessLog)
@@ -372,5 +387,5 @@ class LoginLogAdmin(LoginRecordAdmin, AccessLogAdmin):
 
 
 @admin.register(AccessFailureLog)
-class LoginFailureLogAdmin(LoginRecordAdmin, AccessFailureLogAdmin):
-    pass
+class LoginFailureLogAdmin(UnlockAction, LoginRecordAdmin, AccessFailureLogAdmin):
+    actions = ["unlock"]

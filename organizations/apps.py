@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Departments and staff")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI description of API keys)
+        from . import lockout, schema  # noqa: F401  (the lockout audit; API keys' OpenAPI)

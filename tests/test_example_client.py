@@ -1,8 +1,8 @@
 """examples/push_client.py is what partner systems copy: it must keep working."""
 
-import hashlib
 import hmac
 import importlib.util
+import time
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -39,8 +39,19 @@ client = load_client()
 SECRET = "partner-secret-from-the-admin-message"
 
 
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+NOW = 1_790_000_000  # a fixed "now" of the receiver, Unix seconds
+STAMP = str(NOW - 10)
+
+
+def sign(
+    body: bytes, secret: str = SECRET, timestamp: str = STAMP, algorithm: str = "sha256"
+) -> str:
+    signed = f"{timestamp}.".encode() + body
+    return f"{algorithm}=" + hmac.new(secret.encode(), signed, algorithm).hexdigest()
+
+
+def verify(body: bytes, header: str, secret: str = SECRET, timestamp: str = STAMP) -> bool:
+    return client.verify_signature(body, header, secret, timestamp, now=NOW)
 
 
 @pytest.fixture
@@ -54,25 +65,63 @@ def eager_tasks() -> Iterator[None]:
 
 def test_verify_signature_accepts_the_hmac_of_the_exact_body():
     body = '{"id":42,"title":"食品经营许可"}'.encode()
-    assert client.verify_signature(body, sign(body), SECRET)
-    assert client.verify_signature(body, sign(body).upper().replace("SHA256=", "sha256="), SECRET)
+    assert verify(body, sign(body))
+    assert verify(body, sign(body).upper().replace("SHA256=", "sha256="))
 
 
 @pytest.mark.parametrize(
     "header",
-    ["", "sha256=", "md5=abc", "sha256=00", "sha256=签名", sign(b"{}"), sign(b'{"id":42}', "x")],
+    [
+        "",
+        "sha256=",
+        "md5=abc",
+        "sha256=00",
+        "sha256=签名",
+        sign(b"{}"),
+        sign(b'{"id":42}', "x"),
+        sign(b'{"id":42}', timestamp=str(NOW - 20)),  # signed for another timestamp
+        "sm3=" + sign(b'{"id":42}').removeprefix("sha256="),  # the wrong algorithm named
+        "sha256=" + hmac.new(SECRET.encode(), b'{"id":42}', "sha256").hexdigest(),  # no stamp
+    ],
 )
 def test_verify_signature_rejects_anything_else(header):
-    assert not client.verify_signature(b'{"id":42}', header, SECRET)
+    assert not verify(b'{"id":42}', header)
 
 
 def test_verify_signature_rejects_an_empty_secret():
-    assert not client.verify_signature(b"{}", sign(b"{}", ""), "")
+    assert not verify(b"{}", sign(b"{}", ""), "")
 
 
-def test_verify_signature_agrees_with_the_platform_signer():
+@pytest.mark.parametrize(
+    ("age", "accepted"), [(0, True), (299, True), (300, True), (301, False), (3600, False)]
+)
+def test_verify_signature_rejects_a_signature_older_than_five_minutes(age, accepted):
+    body = b'{"id":42}'
+    stamp = str(NOW - age)
+    assert verify(body, sign(body, timestamp=stamp), timestamp=stamp) is accepted
+
+
+@pytest.mark.parametrize("stamp", ["", "abc", str(NOW + 3600), "１７９０", "-5"])
+def test_verify_signature_rejects_a_missing_bad_or_later_timestamp(stamp):
+    body = b'{"id":42}'
+    assert not verify(body, sign(body, timestamp=stamp), timestamp=stamp)
+
+
+def test_verify_signature_verifies_sm3():
+    body = '{"id":42,"title":"食品经营许可"}'.encode()
+    header = sign(body, algorithm="sm3")
+    assert header.startswith("sm3=") and verify(body, header)
+    assert not verify(body + b" ", header)
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "sm3"])
+def test_verify_signature_agrees_with_the_platform_signer(algorithm, settings):
+    settings.CRYPTO_HASH = algorithm
     body = b'{"id":7,"kind":"approval_decision"}'
-    assert client.verify_signature(body, webhook_signature(body, SECRET), SECRET)
+    stamp = str(int(time.time()))
+    header = webhook_signature(body, SECRET, stamp)
+    assert header.startswith(f"{algorithm}=")
+    assert client.verify_signature(body, header, SECRET, stamp)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -174,7 +174,10 @@ def test_the_push_is_posted_as_json_signed_with_the_department_secret(
     assert headers["Content-Type"] == "application/json"
     assert headers["X-Linzi-Event"] == "push.created"
     assert headers["X-Linzi-Delivery"] == str(delivered.pk)
-    expected = hmac.new(endpoint.plain_secret.encode(), raw, hashlib.sha256).hexdigest()
+    # Signed over the attempt's timestamp and the body (see tests/security for SM3).
+    assert headers["X-Linzi-Timestamp"] == str(int(DECIDED.timestamp()))
+    signed = headers["X-Linzi-Timestamp"].encode() + b"." + raw
+    expected = hmac.new(endpoint.plain_secret.encode(), signed, hashlib.sha256).hexdigest()
     assert headers["X-Linzi-Signature"] == f"sha256={expected}"
     assert raw == delivered.body.encode()
     assert json.loads(raw)["id"] == delivered.push_id
@@ -195,9 +198,10 @@ def test_the_secret_is_long_random_and_rotation_signs_with_the_new_one(
     new_secret = webhook_secret_rotate(endpoint=endpoint)
     assert new_secret != endpoint.plain_secret
     send_at(DECIDED)
-    raw = receiver.requests[0]["body"]
-    expected = hmac.new(new_secret.encode(), raw, hashlib.sha256).hexdigest()
-    assert receiver.requests[0]["headers"]["X-Linzi-Signature"] == f"sha256={expected}"
+    headers, raw = receiver.requests[0]["headers"], receiver.requests[0]["body"]
+    signed = headers["X-Linzi-Timestamp"].encode() + b"." + raw
+    expected = hmac.new(new_secret.encode(), signed, hashlib.sha256).hexdigest()
+    assert headers["X-Linzi-Signature"] == f"sha256={expected}"
 
 
 def test_a_failing_receiver_is_retried_with_exponential_backoff(delivered, receiver):
