@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "linzi_platform.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -184,6 +185,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Request size: a form's or a JSON body's fields at most DATA_UPLOAD_MAX_MEMORY_SIZE (Django's
+# 2.5 MB), a whole request (ten 10 MB attachments and the form) at most REQUEST_MAX_BYTES;
+# over either the answer is a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440))
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", 105 * 1024 * 1024))
 
 # Security headers; the secure-transport ones default on whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -298,6 +305,13 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "60/minute"),
     },
     "EXCEPTION_HANDLER": "linzi_platform.api_errors.exception_handler",
+    # DRF's three parsers, the JSON one with a size and a nesting-depth limit (a 400/413 in
+    # the envelope instead of a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "linzi_platform.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "临淄区审批监管互动平台 API",
