@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class StripNulFromQueryMiddleware:
@@ -74,3 +75,24 @@ class RequestSizeLimitMiddleware:
         if limit is not None and length > limit:
             raise RequestDataTooBig("Request body exceeded settings.REQUEST_MAX_BYTES.")
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every answer to a signed-in person or an API key.
+
+    A page for a signed-in clerk shows a department's records: neither the browser's cache (a
+    shared office computer, the back button after logging out) nor a proxy may keep it
+    (GB/T 22239-2019 8.1.4.8, residual information). Anonymous pages (the catalog, /verify/)
+    stay cacheable; static files never reach this middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response
