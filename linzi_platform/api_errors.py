@@ -2,12 +2,13 @@
 
 The one place that turns a service's errors into answers: Django's ValidationError (bad
 input, keyed by the service's argument names) → 400 on those fields, a DomainConflict → 409,
-PermissionDenied → 403. API views call the service and catch none of them.
+PermissionDenied → 403, a body over the size limits → 413. API views call the service and catch
+none of them.
 """
 
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -26,8 +27,20 @@ DEFAULT_MESSAGES = {
     status.HTTP_404_NOT_FOUND: gettext_noop("Not found."),
     status.HTTP_405_METHOD_NOT_ALLOWED: gettext_noop("Method not allowed."),
     status.HTTP_409_CONFLICT: gettext_noop("The record is not in a state that allows this."),
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: gettext_noop(
+        "The request is too large: send smaller or fewer files."
+    ),
     status.HTTP_429_TOO_MANY_REQUESTS: gettext_noop("Too many requests; try again later."),
 }
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE or REQUEST_MAX_BYTES (Django's
+    RequestDataTooBig, which it answers as a 400 page)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = DEFAULT_MESSAGES[status.HTTP_413_REQUEST_ENTITY_TOO_LARGE]
+    default_code = "request_too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -82,6 +95,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return _duplicate_response(exc)
     if isinstance(exc, DomainConflict):
         exc = Conflict(str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge(_(RequestTooLarge.default_detail))
+    elif isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: Django's 400
+        exc = exceptions.ParseError(_("Invalid input."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):

@@ -1,4 +1,5 @@
-"""The pages a person sees when a request fails: 400, 403, 404, 500 and a refused CSRF token.
+"""The pages a person sees when a request fails: 400, 403, 404, 413, 500 and a refused CSRF
+token.
 
 Each page wears the site's layout, says in Chinese what happened and offers the way back to
 the dashboard and to the previous page. The 403 page shows the reason the service gave (a
@@ -6,12 +7,13 @@ PermissionDenied raised with a Chinese message); the 404 page never shows Http40
 which may name internals. Paths under /api/ keep the API's error envelope.
 
 The 400 and 500 pages render without the request (Django does the same): the request that
-failed may be the reason, and the 500 page must show even when the database is down.
+failed may be the reason, and the 500 page must show even when the database is down. A body
+over the size limits (Django's RequestDataTooBig, a 400 by default) is a 413.
 """
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,7 +32,13 @@ from linzi_platform.api_errors import DEFAULT_MESSAGES
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-API_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+API_CODES = {
+    400: "bad_request",
+    403: "permission_denied",
+    404: "not_found",
+    413: "request_too_large",
+    500: "server_error",
+}
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -67,6 +75,10 @@ def _static_page(template_name: str, request: HttpRequest) -> str:
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        if _is_api(request):
+            return _api_error(413)
+        return HttpResponse(_static_page("413.html", request), status=413)
     if _is_api(request):
         return _api_error(400)
     return HttpResponseBadRequest(_static_page("400.html", request))

@@ -16,6 +16,8 @@ from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from linzi_platform.parsers import loads_json
+
 
 @dataclass(frozen=True)
 class KeysetPage:
@@ -32,7 +34,7 @@ def _decode(
     cursor: str, fields: Sequence[tuple[str, bool]], model: type[Model]
 ) -> list[Any] | None:
     try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        raw = loads_json(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(raw, list) or len(raw) != len(fields):

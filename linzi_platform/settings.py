@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "linzi_platform.apps.AxesConfig",  # django-axes, named in Chinese
     "organizations",
     "workdays",
@@ -72,8 +73,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "linzi_platform.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "linzi_platform.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,11 +210,38 @@ STORAGES = {
     },
 }
 
+# Request size: a form's or a JSON body's fields at most DATA_UPLOAD_MAX_MEMORY_SIZE (Django's
+# 2.5 MB), a whole request (ten 10 MB attachments and the form) at most REQUEST_MAX_BYTES;
+# over either the answer is a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440))
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", 105 * 1024 * 1024))
+
 # Security headers; the secure-transport ones default on whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from the site
+# itself, no inline code, no framing, forms posted only back to the site. The API docs widen
+# img-src for Swagger UI alone (linzi_platform/api_docs.py). The environment's CSP_REPORT_ONLY
+# sends the same policy as Content-Security-Policy-Report-Only instead (to try a change out),
+# and CSP_REPORT_URI names where browsers report violations. (Lower-case names: django-csp 4
+# refuses to start on settings named CSP_*, its 3.x format.)
+csp_report_uri = os.environ.get("CSP_REPORT_URI", "")
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        **({"report-uri": [csp_report_uri]} if csp_report_uri else {}),
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -319,6 +350,13 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "60/minute"),
     },
     "EXCEPTION_HANDLER": "linzi_platform.api_errors.exception_handler",
+    # DRF's three parsers, the JSON one with a size and a nesting-depth limit (a 400/413 in
+    # the envelope instead of a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "linzi_platform.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "临淄区审批监管互动平台 API",

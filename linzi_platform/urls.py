@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from approvals import api as approvals_api
 from approvals import catalog_api
@@ -14,6 +14,7 @@ from reporting import api as report_api
 from reporting import views as reporting_views
 
 from . import sessions, views
+from .api_docs import api_docs_view
 
 api_v1 = [
     path("departments/", organizations_api.DepartmentListApi.as_view(), name="departments"),
@@ -74,7 +75,7 @@ urlpatterns = [
     path("", include("approvals.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs_view("schema"), name="api-docs"),
     # Last: the JSON 404 for every other /api/ path.
     re_path(r"^api/", views.api_not_found),
 ]

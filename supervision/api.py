@@ -7,7 +7,6 @@ Views parse the body and call one service; every rule lives in services.py / sel
 
 import contextlib
 import datetime
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +22,7 @@ from rest_framework.request import Request
 from approvals.api import PushSummaryOutput
 from counterparties.models import Counterparty
 from counterparties.selectors import counterparty_by_code
+from linzi_platform.parsers import loads_json
 from notifications.models import Push
 from notifications.selectors import pushes_visible
 from organizations.scoping import Actor
@@ -65,7 +65,7 @@ def _request_body(request: Request, *, nested: Iterable[str] = ()) -> Any:
                 continue
             # Not JSON: left as text, and the serializer answers "expected an object".
             with contextlib.suppress(ValueError):
-                value = json.loads(text)
+                value = loads_json(text)
         body[key] = value
     if ATTACHMENTS in request.FILES:
         body[ATTACHMENTS] = request.FILES.getlist(ATTACHMENTS)

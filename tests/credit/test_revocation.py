@@ -115,7 +115,7 @@ def test_the_approval_department_revokes_on_the_web_after_confirming(
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["form"] is not None
-    assert "confirm(" in page.content.decode()
+    assert 'data-confirm="' in page.content.decode()
 
     bad = client.post(url, {"decision": "revoke", "note": ""})
     assert bad.status_code == 200
@@ -168,7 +168,7 @@ def test_the_breach_form_offers_credit_licences_and_reports(licence, supervision
     page = client.get(url, {"licence": licence.pk})
     assert page.status_code == 200
     assert f'<option value="{licence.pk}" selected>' in page.content.decode()
-    assert "confirm(" in page.content.decode()
+    assert 'data-confirm="' in page.content.decode()
 
     response = client.post(url, {"licence": licence.pk, "reason": "承诺的执业药师未在岗。"})
 

@@ -273,7 +273,7 @@ def test_the_result_form_records_met_with_files(verification, approval_clerk):
     page = client.get(detail)
     assert page.status_code == 200
     assert page.context["result_form"] is not None
-    assert "confirm(" in page.content.decode()
+    assert 'data-confirm="' in page.content.decode()
 
     response = client.post(
         reverse("credit:verification-result", args=[verification.pk]),

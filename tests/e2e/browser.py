@@ -52,3 +52,36 @@ def nav_to(page: Any, label: str) -> None:
 
 def no_horizontal_scroll(page: Any) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# Records every Content-Security-Policy violation of the page (Playwright's init scripts run
+# outside the page's policy, before its own scripts).
+_CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}` +
+    ` (${event.sourceFile || "page"}:${event.lineNumber})`
+  );
+});
+"""
+
+
+def watch_csp(page: Any) -> list[str]:
+    """Collect the CSP violations of every page `page` opens from now on: the browser's
+    console reports ("Refused to … because it violates the following Content Security Policy
+    directive") land in the returned list; `csp_violations` reads the page's own events."""
+    reports: list[str] = []
+    page.add_init_script(_CSP_WATCH)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            reports.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return reports
+
+
+def csp_violations(page: Any) -> list[str]:
+    """The violations the page now shown has reported (see watch_csp)."""
+    return [f"{page.url}: {v}" for v in page.evaluate("window.__cspViolations || []")]

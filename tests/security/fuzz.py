@@ -180,3 +180,28 @@ def field(strategy: Strategy, *error_keys: str) -> Callable[[str], FieldSpec]:
 
 def bind_fields(spec: dict[str, Any]) -> dict[str, FieldSpec]:
     return {name: (value(name) if callable(value) else value) for name, value in spec.items()}
+
+
+# --------------------------------------------------------------------------- hostile bodies
+
+
+def nested_json(depth: int, *, kind: str = "array") -> str:
+    """A JSON text nested `depth` levels deep (Python's decoder recursed once per level)."""
+    if kind == "array":
+        return "[" * depth + "]" * depth
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+# Deep enough to have been a RecursionError, far deeper, and a valid-looking body hiding a
+# deep value in a field.
+DEEP_BODIES = {
+    "1,000 arrays": nested_json(1_000),
+    "100,000 objects": nested_json(100_000, kind="object"),
+    "deep field": '{"text": ' + nested_json(2_000) + "}",
+}
+
+
+def oversized_json(limit: int) -> str:
+    """A valid JSON object one byte over `limit`."""
+    head, tail = '{"text": "', '"}'
+    return head + "a" * (limit + 1 - len(head) - len(tail)) + tail

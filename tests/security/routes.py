@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
 from tests.security.world import World
@@ -285,3 +285,32 @@ def admin_url(route: Route) -> str:
     if route.name == route.route:  # the unnamed catch-all
         return "/admin/no-such-page/"
     return reverse(route.name, kwargs={kwarg: ADMIN_KWARGS[kwarg] for kwarg in route.kwargs})
+
+
+WRITE_METHODS = ("post", "put", "patch")
+
+
+def api_writes(world: World) -> list[tuple[str, str, str]]:
+    """(URL name, URL, method) of every API endpoint that takes a body, its arguments filled
+    from the world (the first variant of SCOPED or SHARED)."""
+    found = []
+    for route in all_routes():
+        if not route.is_api:
+            continue
+        if route.name in SCOPED:
+            mapping = variants(SCOPED[route.name])[0]
+        elif route.name in SHARED:
+            mapping = SHARED[route.name][0]
+        elif route.kwargs:
+            continue  # e.g. the schema's format suffix: no write endpoint takes other kwargs
+        else:
+            mapping = {}
+        url = url_for(world, route.name, mapping)
+        view = resolve(url).func
+        actions = getattr(view, "actions", None)
+        cls = getattr(view, "cls", None)
+        for method in WRITE_METHODS:
+            allowed = method in actions if actions else cls is not None and hasattr(cls, method)
+            if allowed:
+                found.append((route.name, url, method))
+    return found

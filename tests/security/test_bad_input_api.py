@@ -17,23 +17,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
 from approvals.services import DecisionInput, licence_decide
+from linzi_platform.parsers import JSON_MAX_DEPTH, JSONTooDeep, loads_json
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, valid_credit_code, valid_id_number
 from tests.security.fuzz import (
     BAD_CODES,
+    DEEP_BODIES,
     FUZZ,
     GARBAGE_DATES,
     changed,
     fingerprint,
     huge,
     is_chinese,
+    nested_json,
     nul_text,
+    oversized_json,
 )
+from tests.security.routes import api_writes
 from tests.security.world import NOW, World
 
 pytestmark = pytest.mark.django_db
@@ -650,3 +656,122 @@ def test_the_browsable_api_and_docs_render_for_a_partner_system(world: World) ->
     client = world.api("A1")
     for url in ["/api/docs/", "/api/v1/items/?format=api", "/api/v1/licences/?format=api"]:
         assert client.get(url).status_code == 200, url
+
+
+# --------------------------------------------------------------------------- hostile bodies
+
+# Write endpoints that read no body: a hostile one is ignored, not parsed.
+BODYLESS = {
+    "api:push-claim": "claiming takes no input",
+    "api:coordination-inspection-confirm": "confirming attendance takes no input",
+}
+
+
+def _hostile_writes(world: World) -> list[tuple[str, str, str]]:
+    writes = api_writes(world)
+    names = {name for name, _url, _method in writes}
+    assert not set(BODYLESS) - names, f"stale BODYLESS entries: {set(BODYLESS) - names}"
+    assert len(names) >= 30, names  # the walk found the write endpoints
+    return [write for write in writes if write[0] not in BODYLESS]
+
+
+def _send_to_owner(world: World, url: str, method: str, body: str, expected: int) -> list[Any]:
+    """The body as A1 and as S1 (an endpoint parses it only for the side allowed to write),
+    each answer checked: never a 5xx, always the envelope, in Chinese, nothing written."""
+    responses = []
+    for who in ("A1", "S1"):
+        client = world.api(who)
+        world.reset_throttles()
+        before = fingerprint()
+        response = getattr(client, method)(url, body, content_type="application/json")
+        assert response.status_code < 500, (url, method, who, response.status_code)
+        assert response["Content-Type"].startswith("application/json"), (url, method, who)
+        error = response.json()["error"]
+        assert set(error) >= {"code", "message", "fields"}, (url, error)
+        assert is_chinese(error["message"]), (url, error)
+        assert not changed(before, fingerprint()), (url, method, who)
+        responses.append(response)
+        if response.status_code == expected:
+            break
+    return responses
+
+
+def test_deeply_nested_json_is_a_400_in_the_envelope_on_every_write_endpoint(
+    world: World,
+) -> None:
+    for name, url, method in _hostile_writes(world):
+        for shape, body in DEEP_BODIES.items():
+            responses = _send_to_owner(world, url, method, body, 400)
+            assert responses[-1].status_code == 400, (name, method, shape, responses[-1].content)
+
+
+def test_a_json_body_over_the_limit_is_a_413_in_the_envelope_on_every_write_endpoint(
+    world: World,
+) -> None:
+    body = oversized_json(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    for name, url, method in _hostile_writes(world):
+        responses = _send_to_owner(world, url, method, body, 413)
+        assert responses[-1].status_code == 413, (name, method, responses[-1].content)
+        assert responses[-1].json()["error"]["code"] == "request_too_large"
+
+
+def test_json_just_within_the_depth_limit_is_parsed(world: World) -> None:
+    """The limit refuses only the absurd: an ordinary body is still validated field by field."""
+    response = world.api("S1").post(
+        f"/api/v1/pushes/{world.pk('push')}/feedback/",
+        '{"text": ' + nested_json(JSON_MAX_DEPTH - 1) + "}",
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["fields"]["text"], response.content
+
+
+def test_a_deeply_nested_object_in_a_multipart_field_is_a_field_error(world: World) -> None:
+    """A multipart body carries a nested object as a JSON string (supervision/api.py)."""
+    body = {**action_body(world), "counterparty": nested_json(5_000, kind="object")}
+    del body["listing"]
+    client = world.api("S1")
+    before = fingerprint()
+    response = client.post("/api/v1/supervision-actions/", body, format="multipart")
+    assert response.status_code == 400, response.content
+    assert "counterparty" in response.json()["error"]["fields"]
+    assert not changed(before, fingerprint())
+
+
+def test_a_request_over_request_max_bytes_is_a_413_before_it_is_read(
+    world: World, settings: Any
+) -> None:
+    settings.REQUEST_MAX_BYTES = 64 * 1024
+    body = {
+        "licence": world.pk("licence"),
+        "action": "change",
+        "document_no": "临市监函接口〔2026〕999号",
+        "legal_basis": "《中华人民共和国行政许可法》第四十九条",
+        "penalty_result": "责令变更经营范围",
+        "attachments": SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 100_000),
+    }
+    client = world.api("S1")
+    before = fingerprint()
+    response = client.post("/api/v1/licence-letters/", body, format="multipart")
+    assert response.status_code == 413, response.content
+    error = response.json()["error"]
+    assert error["code"] == "request_too_large" and is_chinese(error["message"]), error
+    assert not changed(before, fingerprint())
+
+
+@pytest.mark.parametrize(
+    ("text", "too_deep"),
+    [
+        (nested_json(JSON_MAX_DEPTH), False),
+        (nested_json(JSON_MAX_DEPTH + 1), True),
+        (nested_json(JSON_MAX_DEPTH + 1, kind="object"), True),
+        ('{"a": "' + "[" * 1_000 + '"}', False),  # brackets inside a string do not nest
+        ('{"a": "\\"' + "{" * 1_000 + '"}', False),  # nor after an escaped quote
+    ],
+)
+def test_the_depth_limit_counts_only_real_nesting(text: str, too_deep: bool) -> None:
+    if too_deep:
+        with pytest.raises(JSONTooDeep):
+            loads_json(text)
+    else:
+        assert loads_json(text) is not None

@@ -10,12 +10,14 @@ required fields. A last valid submission per form proves the base body is valid,
 are caused by the spoiled field and not by something else.
 """
 
+import base64
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm
@@ -41,6 +43,7 @@ from tests.security.fuzz import (
     changed,
     fingerprint,
     is_chinese,
+    nested_json,
     optional_text,
     required_text,
 )
@@ -794,3 +797,46 @@ def test_pages_never_fail_on_odd_query_strings(world: World) -> None:
             for name in ("q", "item"):
                 response = client.get(url, {name: "a\x00b"})
                 assert response.status_code < 500, (who, url, name)
+
+
+# --------------------------------------------------------------------------- oversized forms
+
+
+def _assert_chinese_413(response: HttpResponse) -> None:
+    assert response.status_code == 413, response.status_code
+    assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
+    page = response.content.decode()
+    assert "提交的表单内容过大" in page, page[:500]
+    assert "10 MB" in page
+
+
+def test_a_form_over_the_field_limit_is_a_chinese_413_page(world: World) -> None:
+    client = world.web("A1")
+    body = {"title": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "description": "x"}
+    before = fingerprint()
+    response = client.post(reverse("supervision:case-create"), body)
+    _assert_chinese_413(response)
+    assert not changed(before, fingerprint())
+
+
+def test_a_form_over_request_max_bytes_is_a_chinese_413_page(world: World, settings: Any) -> None:
+    settings.REQUEST_MAX_BYTES = 64 * 1024
+    client = world.web("S1")
+    body = {
+        "licence": world.pk("licence"),
+        "action": "change",
+        "document_no": "临市监函〔2026〕999号",
+        "legal_basis": "《中华人民共和国行政许可法》第四十九条",
+        "penalty_result": "责令变更经营范围",
+        "attachments": SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 100_000),
+    }
+    before = fingerprint()
+    response = client.post(reverse("supervision:letter-create"), body)
+    _assert_chinese_413(response)
+    assert not changed(before, fingerprint())
+
+
+def test_a_deeply_nested_list_cursor_is_ignored(world: World) -> None:
+    cursor = base64.urlsafe_b64encode(nested_json(5_000).encode()).decode().rstrip("=")
+    response = world.web("A1").get(reverse("supervision:case-list"), {"cursor": cursor})
+    assert response.status_code == 200
