@@ -36,6 +36,7 @@ from coordination.services import (
 )
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.field_errors import raise_if_errors as _raise_if
+from linzi_platform.people import person_name, staff_names
 from organizations.models import Department
 from organizations.scoping import Actor
 
@@ -165,7 +166,7 @@ def inspection_confirm(*, actor: Actor, inspection: Inspection) -> InspectionPar
             raise CoordinationConflict(
                 _("Attendance was already confirmed by %(who)s at %(when)s.")
                 % {
-                    "who": participant.confirmed_by_label,
+                    "who": person_name(participant.confirmed_by_label, staff_names()),
                     "when": local_time(participant.confirmed_at),
                 }
             )

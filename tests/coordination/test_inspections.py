@@ -223,8 +223,12 @@ def test_confirming_twice_is_a_conflict_and_a_stranger_is_refused(
     from tests.factories import DepartmentFactory, StaffFactory
 
     inspection_confirm(actor=supervision_actor, inspection=visit)
-    with pytest.raises(CoordinationConflict):
+    with pytest.raises(CoordinationConflict) as conflict:
         inspection_confirm(actor=supervision_actor, inspection=visit)
+    # The message names the person who confirmed, never their username.
+    user = supervision_actor.user
+    assert f"{user.first_name} {user.last_name}".strip() in str(conflict.value)
+    assert user.username not in str(conflict.value)
     stranger = StaffFactory(department=DepartmentFactory()).user
     with pytest.raises(PermissionDenied):
         inspection_confirm(actor=actor_for_user(stranger), inspection=visit)
