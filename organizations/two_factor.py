@@ -13,6 +13,7 @@ templates/registration/two_factor_*.html.
 
 import base64
 import io
+import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
@@ -126,12 +128,14 @@ def _check_throttle(device: Any, *, user: Any, request: HttpRequest | None, fiel
     audit_record(
         actor=user, action=VERIFY_FAILED, obj=user, details=_details(request, reason="throttled")
     )
+    wait = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
     raise ValidationError(
         {
             field: _(
-                "Too many wrong codes in a row. Wait a moment (a few seconds, longer after "
-                "each wrong code) and try again."
+                "Too many wrong codes in a row. Try again in %(seconds)s seconds; the wait "
+                "doubles after each wrong code."
             )
+            % {"seconds": wait}
         }
     )
 
