@@ -374,3 +374,6 @@ class LoginLogAdmin(LoginRecordAdmin, AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class LoginFailureLogAdmin(LoginRecordAdmin, AccessFailureLogAdmin):
     pass
+
+# Two-factor sign-in devices (django-otp), in their own module.
+from . import two_factor_admin  # noqa: E402, F401
