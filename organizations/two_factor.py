@@ -41,7 +41,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
-from linzi_platform.forms import ServiceErrorsMixin
+from linzi_platform.forms import HelpfulFormMixin, ServiceErrorsMixin
 from linzi_platform.web_errors import call_service
 
 from .scoping import actor_for_user
@@ -315,7 +315,7 @@ class TwoFactorMiddleware:
 # --- forms -------------------------------------------------------------------------------
 
 
-class CodeForm(ServiceErrorsMixin, forms.Form):
+class CodeForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Verification code"),
         max_length=32,
@@ -326,6 +326,11 @@ class CodeForm(ServiceErrorsMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "autofocus": True}
         ),
     )
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.use_plain_messages()
 
 
 class EnrolCodeForm(CodeForm):
