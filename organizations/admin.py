@@ -375,5 +375,6 @@ class LoginLogAdmin(LoginRecordAdmin, AccessLogAdmin):
 class LoginFailureLogAdmin(LoginRecordAdmin, AccessFailureLogAdmin):
     pass
 
+
 # Two-factor sign-in devices (django-otp), in their own module.
 from . import two_factor_admin  # noqa: E402, F401

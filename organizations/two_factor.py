@@ -327,7 +327,6 @@ class CodeForm(HelpfulFormMixin, ServiceErrorsMixin, forms.Form):
         ),
     )
 
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.use_plain_messages()
