@@ -2,6 +2,7 @@
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.db.models import Field, Model
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as OtpStaticAppConfig
@@ -15,11 +16,15 @@ class AxesConfig(AxesAppConfig):
     verbose_name = _("Login security")
 
 
-def _names_translated(model: type[Model]) -> None:
+def names_translated(model: type[Model]) -> None:
     """Give a library model's English names (its own, its fields' and their help) to gettext,
     so the project's catalogue names them in the admin. Only the shown names change: Django's
-    migrations compare the names as written, and a lazy English name still equals them."""
+    migrations compare the names as written, and a lazy English name still equals them.
+    Idempotent; the admin's module calls it too, since the admin app is ready (and builds
+    its ModelAdmins) before these apps are."""
     meta = model._meta
+    if isinstance(meta.verbose_name, Promise):
+        return
     meta.verbose_name = gettext_lazy(str(meta.verbose_name))
     meta.verbose_name_plural = gettext_lazy(str(meta.verbose_name_plural))
     for field in meta.get_fields():
@@ -37,7 +42,7 @@ class OtpTotpConfig(OtpTotpAppConfig):
 
     def ready(self) -> None:
         super().ready()
-        _names_translated(self.get_model("TOTPDevice"))
+        names_translated(self.get_model("TOTPDevice"))
 
 
 class OtpStaticConfig(OtpStaticAppConfig):
@@ -47,5 +52,5 @@ class OtpStaticConfig(OtpStaticAppConfig):
 
     def ready(self) -> None:
         super().ready()
-        _names_translated(self.get_model("StaticDevice"))
-        _names_translated(self.get_model("StaticToken"))
+        names_translated(self.get_model("StaticDevice"))
+        names_translated(self.get_model("StaticToken"))

@@ -410,6 +410,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "required": two_factor_required(user),
+            # Past the password only: the header offers nothing but logging out.
+            "pending": must_verify(request),
             "qr_svg": otpauth_qr_svg(device.config_url),
             "secret": _secret_text(device),
             "next": _next_url(request),

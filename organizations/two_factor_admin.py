@@ -12,10 +12,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from linzi_platform.admin import PlatformModelAdmin
+from linzi_platform.apps import names_translated
 
 from .two_factor import two_factor_reset
 
 for model in (TOTPDevice, StaticDevice):
+    names_translated(model)
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
