@@ -9,9 +9,11 @@ import os
 import re
 import subprocess
 import sys
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +22,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from demo.seed import demo_data
+from demo.seed import demo_data, demo_password, demo_usernames
+from organizations.models import StaffMembership
 from tests.clients import api_for, authenticator_for, logged_in, sign_in
 from tests.factories import UserFactory
 from tests.helpers import at
@@ -335,3 +338,17 @@ def test_codes_are_kept_on_the_device_row_only_until_used(platform_admin):
     codes = enrol(password_only(platform_admin), platform_admin)
     password_only(platform_admin).post(VERIFY, {"code": codes[0]})
     assert not StaticToken.objects.filter(token=codes[0]).exists()
+
+
+def test_the_seeded_demo_admin_signs_in_with_the_readme_password_under_make_run(settings):
+    call_command("seed_demo", quiet_logins=True, stdout=StringIO())
+    seeded = set(StaffMembership.objects.values_list("user__username", flat=True))
+    assert seeded == set(demo_usernames())
+    settings.TWO_FACTOR_EXEMPT_DEMO = True
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    username = demo_data("organizations")["platform_admin"]["username"]
+    response = client.post(
+        reverse("login"), {"username": username, "password": demo_password()}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == DASHBOARD
+    assert client.get("/admin/").status_code == 200
