@@ -7,4 +7,9 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Departments and staff")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401  (registers the OpenAPI description of API keys)
+        from . import (
+            schema,  # noqa: F401  (registers the OpenAPI description of API keys)
+            two_factor,
+        )
+
+        two_factor.connect_signals()

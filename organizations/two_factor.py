@@ -23,6 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -276,6 +277,17 @@ def must_verify(request: HttpRequest) -> bool:
     if enrolled is None:
         enrolled = request.session[ENROLLED_SESSION_KEY] = is_enrolled(user)
     return enrolled
+
+
+def remember_enrolment(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """At each sign-in, note in the session whether the person set up an authenticator: the
+    middleware then asks the database only when the answer is missing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_SESSION_KEY] = is_enrolled(user)
+
+
+def connect_signals() -> None:
+    user_logged_in.connect(remember_enrolment, dispatch_uid="two_factor.remember_enrolment")
 
 
 def _second_step_url(request: HttpRequest) -> str:
