@@ -262,6 +262,8 @@ def test_the_api_answers_403_to_an_unverified_session_and_keys_are_not_concerned
     response = password_only(platform_admin).get("/api/v1/me/")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "two_factor_required"
+    other_header = password_only(platform_admin).get("/api/v1/me/", HTTP_AUTHORIZATION="Basic eA==")
+    assert other_header.status_code == 403
     assert api_for(approval_department).get("/api/v1/me/").status_code == 200
     assert logged_in(platform_admin).get("/api/v1/me/").status_code == 200
 
