@@ -17,6 +17,8 @@ setup: $(STAMP)
 
 # Embedded default unless DATABASE_URL / CELERY_BROKER_URL are set in the environment.
 run: export DEBUG ?= 1
+# The demo admin signs in with the README's password alone (never set in production).
+run: export TWO_FACTOR_EXEMPT_DEMO ?= $(DEBUG)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

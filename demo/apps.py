@@ -8,3 +8,12 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        from organizations.two_factor import register_demo_accounts
+
+        from .seed import is_demo_account
+
+        # `make run` lets the demo admin sign in with the README's password alone
+        # (settings.TWO_FACTOR_EXEMPT_DEMO, refused in production).
+        register_demo_accounts(is_demo_account)

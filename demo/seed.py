@@ -33,6 +33,20 @@ def demo_password() -> str:
     return demo_data("organizations")["password"]
 
 
+def demo_usernames() -> frozenset[str]:
+    """The usernames of the demo logins (every department's clerk and head, the admin)."""
+    data = demo_data("organizations")
+    departments = data["approval_departments"] + data["supervision_departments"]
+    clerks_and_heads = {
+        f"{row['code']}_{suffix}" for row in departments for suffix in ("clerk", "head")
+    }
+    return frozenset({data["platform_admin"]["username"], *clerks_and_heads})
+
+
+def is_demo_account(user: Any) -> bool:
+    return user.get_username() in demo_usernames()
+
+
 def demo_items() -> list[dict[str, Any]]:
     return demo_data("items")["items"]
 

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "linzi_platform.apps.AxesConfig",  # django-axes, named in Chinese
+    # django-otp: two-factor sign-in (organizations.two_factor), its apps named in Chinese
+    "django_otp",
+    "linzi_platform.apps.OtpTotpConfig",
+    "linzi_platform.apps.OtpStaticConfig",
     "organizations",
     "workdays",
     "audit",
@@ -81,9 +85,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "organizations.two_factor.TwoFactorMiddleware",
     "linzi_platform.middleware.StripNulFromQueryMiddleware",
     "linzi_platform.middleware.RecordsInPlatformLanguageMiddleware",
 ]
@@ -187,6 +193,22 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "organizations.forms.axes_username"
+
+# Two-factor sign-in (GB/T 22239-2019 level 3, 8.1.4.1 d): platform admins and whoever enters
+# /admin/ confirm a TOTP code (or a one-time recovery code) after the password; other staff
+# may enrol. Failed codes back off exponentially (1, 2, 4… seconds per failure, the factor).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "临淄区审批监管互动平台")
+OTP_TOTP_THROTTLE_FACTOR = int(os.environ.get("OTP_TOTP_THROTTLE_FACTOR", "1"))
+OTP_STATIC_THROTTLE_FACTOR = int(os.environ.get("OTP_STATIC_THROTTLE_FACTOR", "1"))
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The demo accounts of `make run` sign in with the README's password alone. Only `make run`
+# sets it; with DEBUG off the platform refuses to start with it.
+TWO_FACTOR_EXEMPT_DEMO = env_bool("TWO_FACTOR_EXEMPT_DEMO", False)
+if TWO_FACTOR_EXEMPT_DEMO and not DEBUG:
+    raise ImproperlyConfigured(
+        "TWO_FACTOR_EXEMPT_DEMO is for the demo of `make run` only: with DEBUG off every "
+        "platform admin signs in with a second factor. Unset it."
+    )
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

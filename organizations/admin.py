@@ -389,3 +389,7 @@ class LoginLogAdmin(LoginRecordAdmin, AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class LoginFailureLogAdmin(UnlockAction, LoginRecordAdmin, AccessFailureLogAdmin):
     actions = ["unlock"]
+
+
+# Two-factor sign-in devices (django-otp), in their own module.
+from . import two_factor_admin  # noqa: E402, F401

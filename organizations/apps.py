@@ -7,4 +7,10 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Departments and staff")
 
     def ready(self) -> None:
-        from . import lockout, schema  # noqa: F401  (the lockout audit; API keys' OpenAPI)
+        from . import (
+            lockout,  # noqa: F401  (the lockout audit)
+            schema,  # noqa: F401  (registers the OpenAPI description of API keys)
+            two_factor,
+        )
+
+        two_factor.connect_signals()

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from organizations.models import StaffRole
+from tests.clients import logged_in
 from tests.factories import ApprovalDepartmentFactory, DepartmentFactory, StaffFactory
 from tests.services import REQUIRE_SERVICES, service_missing, start_worker, stop_worker
 
@@ -183,6 +184,13 @@ def platform_admin(approval_department):
     membership.user.is_superuser = True
     membership.user.save()
     return membership.user
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin client, signed in with the second factor as administrators must
+    (organizations.two_factor)."""
+    return logged_in(admin_user)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from approvals.models import ApprovalItem, Licence, LicenceStatus, LicenceStatus
 from counterparties.services import counterparty_get_or_create
 from counterparties.validators import credit_code_check_char
 from organizations.models import Department
+from tests.clients import sign_in
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_for(platform_admin: AbstractBaseUser) -> Client:
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     return client
 
 

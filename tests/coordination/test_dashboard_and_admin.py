@@ -9,6 +9,7 @@ from coordination.dashboard import coordination_dashboard_cards
 from coordination.inquiries.services import inquiry_send
 from coordination.inspections.services import inspection_schedule
 from coordination.meetings.services import meeting_convene
+from tests.clients import sign_in
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_the_cards_count_what_waits_for_the_department(
 
 def test_every_coordination_model_is_in_the_admin_read_only(platform_admin):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     for model in apps.get_app_config("coordination").get_models():
         assert admin.site.is_registered(model), model
         info = (model._meta.app_label, model._meta.model_name)
@@ -51,5 +52,5 @@ def test_every_coordination_model_is_in_the_admin_read_only(platform_admin):
 
 def test_the_overview_page_opens(supervision_clerk):
     client = Client()
-    client.force_login(supervision_clerk)
+    sign_in(client, supervision_clerk)
     assert client.get(reverse("coordination:index")).status_code == 200

@@ -13,6 +13,7 @@ from credit.services import breach_report, verification_record
 from credit.todo import credit_todo
 from demo.seed import demo_items, seed_credit_catalog, seed_departments_and_staff, seed_items
 from organizations.scoping import actor_for_user
+from tests.clients import sign_in
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_every_credit_model_is_in_the_admin_and_view_only(platform_admin, decide
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     assert admin.site.is_registered(model), model.__name__
     model_admin = admin.site._registry[model]
     assert not model_admin.has_add_permission(None)
@@ -82,7 +83,7 @@ def test_a_verification_opens_in_the_admin(platform_admin, decide):
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     verification = Verification.objects.get()
     page = client.get(reverse("admin:credit_verification_change", args=[verification.pk]))
     assert page.status_code == 200
@@ -96,7 +97,7 @@ def test_the_catalog_entry_admin_shows_the_versions_and_links_to_the_web_form(
 
     entry = credit_entry_save(actor=actor_for_user(approval_clerk), item=post_item, **CATALOG_TERMS)
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     page = client.get(reverse("admin:credit_creditcatalogentry_change", args=[entry.pk]))
     assert page.status_code == 200
     assert reverse("credit:catalog-edit", args=[post_item.code]) in page.content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 
 from organizations.models import StaffRole
 from reporting.reports import monthly_report_compile
+from tests.clients import authenticator_for
 from tests.factories import StaffFactory
 from tests.security.routes import ANONYMOUS_ALLOWED, SCOPED, SHARED, all_routes, url_for, variants
 from tests.security.world import World, build_world
@@ -32,6 +33,7 @@ def every_page_world_build() -> World:
         if role == StaffRole.PLATFORM_ADMIN:
             membership.user.is_staff = membership.user.is_superuser = True
             membership.user.save()
+            authenticator_for(membership.user)  # administrators sign in with two factors
         world.users[who] = membership.user
     monthly_report_compile(month=datetime.date(2026, 10, 1))
     return world

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from notifications.models import Push
 from organizations.models import StaffRole
 from reporting.reports import monthly_report_compile
+from tests.clients import authenticator_for
 from tests.e2e.browser import log_in, no_horizontal_scroll
 from tests.e2e.scenario import World, at, licence_record, world_build
 from tests.factories import StaffFactory
@@ -38,6 +39,7 @@ def world() -> Iterator[tuple[World, dict[str, Any], Push]]:
         admin = StaffFactory(department=world.approval, role=StaffRole.PLATFORM_ADMIN).user
         admin.is_staff = admin.is_superuser = True
         admin.save()
+        authenticator_for(admin)  # administrators sign in with two factors
         users = {
             "approval-clerk": world.approval_clerk,
             "approval-head": StaffFactory(department=world.approval, role=StaffRole.HEAD).user,

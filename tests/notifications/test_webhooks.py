@@ -32,6 +32,7 @@ from notifications.webhooks import (
     webhook_secret_rotate,
     webhooks_send_pending,
 )
+from tests.clients import sign_in
 from tests.helpers import at
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_a_leased_row_is_not_sent_by_a_second_run(delivered, receiver):
 
 def redeliver(admin_user, delivery: Delivery) -> None:
     client = Client()
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     response = client.post(
         reverse("admin:notifications_delivery_changelist"),
         {"action": "redeliver", "_selected_action": [delivery.pk]},
@@ -355,7 +356,7 @@ def test_the_delivery_admin_shows_every_attempt(delivered, receiver, platform_ad
     send_at(DECIDED)
     send_at(DECIDED + datetime.timedelta(minutes=1))
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.get(reverse("admin:notifications_delivery_change", args=[delivered.pk]))
     assert response.status_code == 200
     content = response.content.decode()
@@ -395,7 +396,7 @@ def test_plain_http_is_allowed_while_debugging(supervision_department):
 
 def test_the_admin_shows_a_new_secret_once_and_rotates_it(platform_admin, supervision_department):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.post(
         reverse("admin:notifications_webhookendpoint_add"),
         {"department": supervision_department.pk, "url": "https://partner.example.gov.cn/h"},
@@ -420,7 +421,7 @@ def test_the_admin_shows_a_new_secret_once_and_rotates_it(platform_admin, superv
 @override_settings(DEBUG=False)
 def test_the_admin_refuses_plain_http_to_another_host(platform_admin, supervision_department):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.post(
         reverse("admin:notifications_webhookendpoint_add"),
         {"department": supervision_department.pk, "url": "http://partner.example.gov.cn/h"},
@@ -431,7 +432,7 @@ def test_the_admin_refuses_plain_http_to_another_host(platform_admin, supervisio
 
 def test_changing_the_url_in_admin_keeps_the_secret(platform_admin, endpoint):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.post(
         reverse("admin:notifications_webhookendpoint_change", args=[endpoint.pk]),
         {"url": "https://partner.example.gov.cn/new", "active": ""},

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from notifications.models import Push
 from organizations.models import Department
+from tests.clients import sign_in
 from tests.organizations.reorganisation_helpers import MERGE_AT, reorganisation_scene
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ CHANGELIST = reverse("admin:organizations_department_changelist")
 @pytest.fixture
 def admin_client(platform_admin) -> Client:
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     return client
 
 

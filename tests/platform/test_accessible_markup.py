@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from django.db import transaction
 from django.test import Client, override_settings
 
+from tests.clients import sign_in
 from tests.e2e.pages import ROLES, every_page_world_build, page_urls
 from tests.security.world import NOW, World
 
@@ -47,7 +48,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
 def _client(world: World, who: str) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     if who != "anonymous":
-        client.force_login(world.users[who])
+        sign_in(client, world.users[who])
     return client
 
 

@@ -5,6 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from tests.clients import sign_in
+
 pytestmark = pytest.mark.django_db
 OWN_APPS = {
     "organizations",
@@ -36,7 +38,7 @@ def test_every_model_has_a_chinese_verbose_name():
 
 def test_every_admin_changelist_and_add_page_opens_for_the_platform_admin(platform_admin):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     for model in own_models():
         if not admin.site.is_registered(model):
             continue
@@ -49,6 +51,6 @@ def test_every_admin_changelist_and_add_page_opens_for_the_platform_admin(platfo
 
 def test_a_clerk_cannot_open_the_admin(supervision_clerk):
     client = Client()
-    client.force_login(supervision_clerk)
+    sign_in(client, supervision_clerk)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302

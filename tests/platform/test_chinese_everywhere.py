@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from organizations.models import StaffRole
+from tests.clients import sign_in
 from tests.factories import StaffFactory, UserFactory
 from tests.platform.latin_text import latin_words, raw_values
 from tests.security.routes import SCOPED, SHARED, all_routes, url_for, variants
@@ -112,7 +113,7 @@ def _admin_pages() -> list[str]:
 def _client(world: World, role: str) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     if role != "anonymous":
-        client.force_login(world.users[role])
+        sign_in(client, world.users[role])
     return client
 
 

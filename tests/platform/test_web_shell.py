@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from organizations.models import StaffRole
+from tests.clients import sign_in
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_a_clerk_logs_in_and_the_header_names_their_department_and_role(supervis
 def test_each_role_has_its_dashboard(role, expected):
     user = StaffFactory(role=role).user
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert expected in response.content.decode()
@@ -52,7 +53,7 @@ def test_the_platform_admin_dashboard_lists_every_department(
     platform_admin, supervision_department
 ):
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     text = client.get(reverse("dashboard")).content.decode()
     assert "测试市场监督管理局" in text and "测试行政审批服务局" in text
 
@@ -65,7 +66,7 @@ def test_anonymous_visitors_are_sent_to_login():
 
 def test_logout_is_a_post_and_ends_the_session(supervision_clerk):
     client = Client()
-    client.force_login(supervision_clerk)
+    sign_in(client, supervision_clerk)
     assert client.post(reverse("logout")).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 302
 
@@ -123,7 +124,7 @@ def test_bad_login_input_never_answers_500(payload):
 
 def test_bad_urls_answer_404_not_500(supervision_clerk):
     client = Client()
-    client.force_login(supervision_clerk)
+    sign_in(client, supervision_clerk)
     assert client.get("/no-such-page/").status_code == 404
     assert client.get("/dashboard/?page=%ff%fe").status_code == 200
 

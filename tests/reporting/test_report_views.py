@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from organizations.models import StaffRole
 from reporting.models import MonthlyReport
-from tests.clients import api_for
+from tests.clients import api_for, sign_in
 from tests.clients import logged_in as browser
 from tests.factories import StaffFactory
 from tests.helpers import at
@@ -140,7 +140,7 @@ def head(supervision_department):
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

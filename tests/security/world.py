@@ -34,6 +34,7 @@ from supervision.cases.services import case_issue_opinion, case_open
 from supervision.letters.services import letter_send
 from supervision.listings.services import listing_add
 from supervision.models import Evidence
+from tests.clients import sign_in
 from tests.factories import (
     ApprovalDepartmentFactory,
     ApprovalItemFactory,
@@ -76,7 +77,7 @@ class World:
         request would make "nothing was written" checks meaningless."""
         if who not in self._web_clients:
             client = Client()
-            client.force_login(self.users[who])
+            sign_in(client, self.users[who])
             self._web_clients[who] = client
         return self._web_clients[who]
 

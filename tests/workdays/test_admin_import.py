@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from tests.clients import sign_in
 from workdays.models import CalendarYear, WorkdayOverride
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def upload(client: Client, content: bytes, name: str = "notice-2027.csv"):
 @pytest.fixture
 def admin_client_(platform_admin) -> Client:
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     return client
 
 
@@ -56,5 +57,5 @@ def test_saving_an_override_in_admin_is_audited(admin_client_):
 
 def test_clerks_cannot_reach_the_import(supervision_clerk):
     client = Client()
-    client.force_login(supervision_clerk)
+    sign_in(client, supervision_clerk)
     assert client.get(reverse(URL)).status_code == 302

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from organizations.models import StaffRole
+from tests.clients import sign_in
 from tests.factories import StaffFactory, UserFactory
 from workdays.checks import calendar_coverage_check
 from workdays.context_processors import calendar_warnings
@@ -128,7 +129,7 @@ def test_the_page_warning_disappears_as_soon_as_the_year_is_loaded():
 
 
 def test_the_override_changelist_warns_admins_about_2027(client, platform_admin):
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.get(reverse("admin:workdays_workdayoverride_changelist"))
     assert response.status_code == 200
     shown = [str(message) for message in response.context["messages"]]
@@ -139,13 +140,13 @@ def test_the_override_changelist_warns_admins_about_2027(client, platform_admin)
 
 def test_the_override_changelist_has_no_warning_once_2027_is_loaded(client, platform_admin):
     CalendarYear.objects.create(year=2027)
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.get(reverse("admin:workdays_workdayoverride_changelist"))
     assert list(response.context["messages"]) == []
 
 
 def test_an_override_saved_in_the_admin_records_who_saved_it(client, platform_admin):
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.post(
         reverse("admin:workdays_workdayoverride_add"),
         {"date": "2026-10-05", "is_working_day": "on", "note": "区政府通知调整"},
@@ -158,7 +159,7 @@ def test_an_override_saved_in_the_admin_records_who_saved_it(client, platform_ad
 
 def test_the_calendar_year_changelist_lists_loaded_years(client, platform_admin):
     CalendarYear.objects.create(year=2027, note="国办发明电〔2026〕1号")
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.get(reverse("admin:workdays_calendaryear_changelist"))
     assert response.status_code == 200
     assert "国办发明电〔2026〕1号" in response.content.decode()
@@ -167,7 +168,7 @@ def test_the_calendar_year_changelist_lists_loaded_years(client, platform_admin)
 def test_the_override_list_shows_the_statutory_holiday_an_override_replaces(client, platform_admin):
     """R0: in a year without package data the admin sees which festival the law gives a date."""
     WorkdayOverride.objects.create(date=dt.date(2027, 2, 5), is_working_day=True, note="值班")
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     with translation.override("zh-hans"):
         response = client.get(reverse("admin:workdays_workdayoverride_changelist"))
     assert "法定节假日（春节），无官方数据" in response.content.decode()
