@@ -7,4 +7,11 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Departments and staff")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from linzi_platform.sessions import record_sign_in_time
+
         from . import schema  # noqa: F401  (registers the OpenAPI description of API keys)
+
+        # The session's absolute limit counts from the sign-in (GB/T 22239-2019 8.1.4.1 b).
+        user_logged_in.connect(record_sign_in_time, dispatch_uid="sessions.sign_in_time")
