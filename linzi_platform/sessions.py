@@ -90,8 +90,7 @@ def session_touch(session: SessionBase, *, force: bool = False) -> datetime.date
     if LOGIN_AT not in session:
         # A session signed in before the limit existed: its limit counts from now.
         session[LOGIN_AT] = now.timestamp()
-    limit = session_limit_at(session)
-    assert limit is not None
+    limit = session_limit_at(session) or now + absolute_limit()
     if now >= limit:
         return None
     wanted = min(now + idle_timeout(), limit)
@@ -113,10 +112,10 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.get(SESSION_KEY) is not None:
-            if session_touch(session) is None:
-                session.flush()
-                request.user = AnonymousUser()
+        signed_in = session is not None and session.get(SESSION_KEY) is not None
+        if signed_in and session_touch(session) is None:
+            session.flush()
+            request.user = AnonymousUser()
         return self.get_response(request)
 
 
