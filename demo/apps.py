@@ -8,3 +8,12 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        from organizations.passwords import password_policy_exempt_register
+
+        from .seed import demo_usernames
+
+        # Exempt from forced password changes only where PASSWORD_POLICY_EXEMPT_DEMO is set
+        # (`make run`), so a newcomer signs in with the README's password.
+        password_policy_exempt_register(demo_usernames)

@@ -33,6 +33,16 @@ def demo_password() -> str:
     return demo_data("organizations")["password"]
 
 
+def demo_usernames() -> frozenset[str]:
+    """The demo logins (every department's clerk and head, and the platform administrator)."""
+    data = demo_data("organizations")
+    names = {data["platform_admin"]["username"]}
+    for rows in (data["approval_departments"], data["supervision_departments"]):
+        for row in rows:
+            names.update({f"{row['code']}_clerk", f"{row['code']}_head"})
+    return frozenset(names)
+
+
 def demo_items() -> list[dict[str, Any]]:
     return demo_data("items")["items"]
 

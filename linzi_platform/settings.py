@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "linzi_platform.sessions.SessionTimeoutMiddleware",
+    "organizations.passwords.PasswordChangeRequiredMiddleware",
     "linzi_platform.middleware.StripNulFromQueryMiddleware",
     "linzi_platform.middleware.RecordsInPlatformLanguageMiddleware",
 ]
@@ -145,12 +146,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff passwords (GB/T 22239-2019 8.1.4.1 a): at least 10 characters of three of the four
+# kinds, not like the user name, not a common password, none of the last 5 again
+# (organizations/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "organizations.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "organizations.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# A password older than this many days must be changed at the next page (0: never expires).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+# Only `make run` sets this: the demo accounts (README's password) are never forced to change
+# it nor see it expire. A production deployment never sets it.
+PASSWORD_POLICY_EXEMPT_DEMO = env_bool("PASSWORD_POLICY_EXEMPT_DEMO", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
