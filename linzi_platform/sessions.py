@@ -95,7 +95,8 @@ def session_touch(session: SessionBase, *, force: bool = False) -> datetime.date
         return None
     wanted = min(now + idle_timeout(), limit)
     current = session_ends_at(session)
-    if force or abs(wanted - current) >= REFRESH_STEP:
+    # Only forward (a clock set back moves nothing), except down to the absolute limit.
+    if force or wanted - current >= REFRESH_STEP or current > limit:
         session.set_expiry(wanted)
         session.expires_at = wanted  # type: ignore[attr-defined]
         return wanted
