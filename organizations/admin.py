@@ -26,7 +26,14 @@ from linzi_platform.admin import PlatformModelAdmin
 from linzi_platform.people import person_name, staff_names
 
 from .forms import DepartmentMergeForm
-from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
+from .models import (
+    ApiClient,
+    Department,
+    IdempotencyRecord,
+    PasswordHistory,
+    PasswordState,
+    StaffMembership,
+)
 from .passwords import account_created_by_admin, password_changed_by_self, password_reset_by_admin
 from .scoping import actor_for_user
 from .services import (
@@ -340,6 +347,40 @@ class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
 
     def object_name(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
+
+
+class ReadOnlyAdmin(PlatformModelAdmin):
+    """Written by the password services only (GB/T 22239-2019 8.1.4.1 a); administrators
+    look, and reset a password from the account's page."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def object_name(self, obj: Any) -> str:
+        return obj.user.get_full_name() or obj.user.username
+
+
+@admin.register(PasswordState)
+class PasswordStateAdmin(ReadOnlyAdmin):
+    list_display = ["user", "changed_at", "must_change"]
+    list_filter = ["must_change"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "changed_at", "must_change"]
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(ReadOnlyAdmin):
+    """When each of the last passwords was set; never the hashes."""
+
+    list_display = ["user", "set_at"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "set_at"]
 
 
 # django-axes' own admins show the username typed at each login: ours show the person's name.
