@@ -19,6 +19,8 @@ setup: $(STAMP)
 run: export DEBUG ?= 1
 # The demo admin signs in with the README's password alone (never set in production).
 run: export TWO_FACTOR_EXEMPT_DEMO ?= $(DEBUG)
+# The demo accounts keep the README's password: exempt from forced changes and expiry.
+run: export PASSWORD_POLICY_EXEMPT_DEMO ?= $(DEBUG)
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -10,10 +10,13 @@ class DemoConfig(AppConfig):
     verbose_name = _("Demo data")
 
     def ready(self) -> None:
+        from organizations.passwords import password_policy_exempt_register
         from organizations.two_factor import register_demo_accounts
 
-        from .seed import is_demo_account
+        from .seed import demo_usernames, is_demo_account
 
-        # `make run` lets the demo admin sign in with the README's password alone
-        # (settings.TWO_FACTOR_EXEMPT_DEMO, refused in production).
+        # `make run` lets the demo accounts sign in with the README's password alone: no second
+        # factor (TWO_FACTOR_EXEMPT_DEMO) and no forced change (PASSWORD_POLICY_EXEMPT_DEMO);
+        # both are refused or never set in production.
         register_demo_accounts(is_demo_account)
+        password_policy_exempt_register(demo_usernames)

@@ -89,7 +89,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "linzi_platform.sessions.SessionTimeoutMiddleware",
     "organizations.two_factor.TwoFactorMiddleware",
+    "organizations.passwords.PasswordChangeRequiredMiddleware",
     "linzi_platform.middleware.StripNulFromQueryMiddleware",
     "linzi_platform.middleware.RecordsInPlatformLanguageMiddleware",
 ]
@@ -155,12 +157,30 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff passwords (GB/T 22239-2019 8.1.4.1 a): at least 10 characters of three of the four
+# kinds, not like the user name, not a common password, none of the last 5 again
+# (organizations/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "organizations.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "organizations.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# A password older than this many days must be changed at the next page (0: never expires).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+# Only `make run` sets this: the demo accounts (README's password) are never forced to change
+# it nor see it expire. With DEBUG off the platform refuses to start with it.
+PASSWORD_POLICY_EXEMPT_DEMO = env_bool("PASSWORD_POLICY_EXEMPT_DEMO", False)
+if PASSWORD_POLICY_EXEMPT_DEMO and not DEBUG:
+    raise ImproperlyConfigured(
+        "PASSWORD_POLICY_EXEMPT_DEMO is for the demo of `make run` only: with DEBUG off every "
+        "account follows the password policy. Unset it."
+    )
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -273,7 +293,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+# Sessions (GB/T 22239-2019 8.1.4.1 b): a signed-in session ends SESSION_IDLE_TIMEOUT seconds
+# after its last request (default 30 minutes; the page warns before) and at the latest
+# SESSION_ABSOLUTE_LIMIT seconds after the sign-in (default 8 hours), whatever the activity.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_ABSOLUTE_LIMIT = int(os.environ.get("SESSION_ABSOLUTE_LIMIT", str(8 * 3600)))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 # The database store that also tells the page when the session ends (static/js/session.js
 # warns before it does and keeps a draft of the forms being filled in).
 SESSION_ENGINE = "linzi_platform.sessions"

@@ -9,6 +9,7 @@ from approvals import api as approvals_api
 from approvals import catalog_api
 from notifications import api as notifications_api
 from organizations import api as organizations_api
+from organizations import password_views
 from organizations.forms import LoginForm
 from reporting import api as report_api
 from reporting import views as reporting_views
@@ -62,6 +63,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include("organizations.two_factor")),
+    path("accounts/password/", password_views.password_change, name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("session/keepalive/", sessions.keepalive, name="session-keepalive"),

@@ -5,6 +5,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import (
     ReadOnlyPasswordHashWidget,
@@ -26,7 +27,15 @@ from linzi_platform.people import person_name, staff_names
 
 from .forms import DepartmentMergeForm
 from .lockout import lockout_lift
-from .models import ApiClient, Department, IdempotencyRecord, StaffMembership
+from .models import (
+    ApiClient,
+    Department,
+    IdempotencyRecord,
+    PasswordHistory,
+    PasswordState,
+    StaffMembership,
+)
+from .passwords import account_created_by_admin, password_changed_by_self, password_reset_by_admin
 from .scoping import actor_for_user
 from .services import (
     api_client_create,
@@ -317,8 +326,62 @@ class StaffUserAdmin(PlatformModelAdmin, UserAdmin):
     def full_name(self, obj: User) -> str:
         return obj.get_full_name() or "—"
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The administrator chose the first password: the person replaces it at sign-in.
+            account_created_by_admin(user=obj, by=request.user, request=request)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's "reset password" page; a password set here for someone else must be
+        replaced by its owner at the next sign-in (GB/T 22239-2019 8.1.4.1 a)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None and user.pk == request.user.pk:
+                password_changed_by_self(user=user, request=request)
+            elif user is not None:
+                password_reset_by_admin(user=user, by=request.user, request=request)
+        return response
+
     def object_name(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
+
+
+class ReadOnlyAdmin(PlatformModelAdmin):
+    """Written by the password services only (GB/T 22239-2019 8.1.4.1 a); administrators
+    look, and reset a password from the account's page."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def object_name(self, obj: Any) -> str:
+        return obj.user.get_full_name() or obj.user.username
+
+
+@admin.register(PasswordState)
+class PasswordStateAdmin(ReadOnlyAdmin):
+    list_display = ["user", "changed_at", "must_change"]
+    list_filter = ["must_change"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "changed_at", "must_change"]
+
+
+@admin.register(PasswordHistory)
+class PasswordHistoryAdmin(ReadOnlyAdmin):
+    """When each of the last passwords was set; never the hashes."""
+
+    list_display = ["user", "set_at"]
+    search_fields = ["user__username", "user__first_name"]
+    fields = ["user", "set_at"]
 
 
 # django-axes' own admins show the username typed at each login: ours show the person's name.

@@ -1,8 +1,10 @@
 /* A login that runs out loses nothing (loaded by base.html for signed-in people only).
  *
- * 1. A few minutes before the session ends, a banner asks to save or keep working; "keep
- *    working" GETs the keep-alive, which extends the session. Once it has ended the banner
- *    says so and links to the login page, which leads back here.
+ * 1. A few minutes before the session ends (idle time-out), a banner asks to save or keep
+ *    working; "keep working" GETs the keep-alive, which extends the session (its answer says
+ *    by how much). Near the absolute limit of a login nothing extends it: the banner asks to
+ *    save and log in again. Once it has ended the banner says so and links to the login
+ *    page, which leads back here.
  * 2. What is typed into the POST forms of the page is kept in sessionStorage (this browser
  *    window only), per person and page, as the person types: never passwords, files, hidden
  *    fields or the CSRF token. The draft is dropped once the server took the form (the
@@ -10,7 +12,9 @@
  *    notice, when the person comes back to the form (after logging in again, say).
  *
  * The body carries data-session-expires-in (seconds left when the page was made),
- * data-session-age (what a keep-alive gives), data-session-user, data-session-login (the
+ * data-session-limit-in (seconds left before the login's absolute limit),
+ * data-session-warning (how many seconds before the end to warn),
+ * data-session-age (what a keep-alive gives at most), data-session-user, data-session-login (the
  * login's time: a new login means a submit before it was lost) and data-session-keepalive.
  */
 (function () {
@@ -20,7 +24,7 @@
   var data = body.dataset;
   if (!data.sessionExpiresIn) return;
 
-  var WARN_MS = 5 * 60 * 1000;
+  var WARN_MS = (Number(data.sessionWarning) || 300) * 1000;
   var CHECK_MS = 15 * 1000;
   var DRAFT_TTL_MS = 24 * 3600 * 1000;
   var SHARED_END = "linzi.session.end";
@@ -43,6 +47,7 @@
   /* ---- 1. the warning before the session ends ---- */
 
   var end = Date.now() + Number(data.sessionExpiresIn) * 1000;
+  var limitEnd = data.sessionLimitIn ? Date.now() + Number(data.sessionLimitIn) * 1000 : Infinity;
   var warning = document.getElementById("session-warning");
 
   function sessionEnd() {
@@ -61,7 +66,9 @@
 
   function check() {
     var left = sessionEnd() - Date.now();
-    showState(left <= 0 ? "expired" : left <= WARN_MS ? "soon" : "ok");
+    // Within a second of the absolute limit: keeping working cannot move the end.
+    var final = sessionEnd() >= limitEnd - 1000;
+    showState(left <= 0 ? "expired" : left <= WARN_MS ? (final ? "limit" : "soon") : "ok");
   }
 
   function keepAlive(button) {
@@ -71,7 +78,8 @@
         if (response.status !== 204) {
           end = Date.now(); // the session is gone already: say so
         } else {
-          end = Date.now() + Number(data.sessionAge) * 1000;
+          var given = response.headers.get("X-Session-Expires-In");
+          end = Date.now() + Number(given !== null ? given : data.sessionAge) * 1000;
           if (shared) shared.setItem(SHARED_END, String(end));
         }
       })

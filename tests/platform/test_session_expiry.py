@@ -18,15 +18,16 @@ from tests.helpers import at
 pytestmark = pytest.mark.django_db
 
 LOGIN = "2026-11-27T09:00"
-AGE = 8 * 3600
+AGE = 30 * 60  # the idle time-out: what a request or a keep-alive gives
 
 
 def test_signed_in_pages_carry_the_session_script_and_the_seconds_left(supervision_clerk):
     with time_machine.travel(at(LOGIN), tick=False):
         client = logged_in(supervision_clerk)
-    with time_machine.travel(at("2026-11-27T10:00"), tick=False):
+    with time_machine.travel(at("2026-11-27T09:10:30"), tick=False):
         text = client.get(reverse("dashboard")).content.decode()
-    assert f'data-session-expires-in="{AGE - 3600}"' in text
+    # The request itself is activity: the session now ends 30 minutes after it.
+    assert f'data-session-expires-in="{AGE}"' in text
     assert f'data-session-age="{AGE}"' in text
     assert f'data-session-keepalive="{reverse("session-keepalive")}"' in text
     assert 'src="/static/js/session.js" defer' in text
@@ -47,7 +48,7 @@ def test_the_seconds_left_cost_no_query(supervision_clerk, django_assert_num_que
     request = RequestFactory().get("/")
     request.user = supervision_clerk
     request.session = SessionStore(client.session.session_key)
-    request.session.load()
+    request.session.get("_auth_user_id")  # loaded as the authentication middleware does
     with django_assert_num_queries(0):
         context = session_expiry(request)
     assert 0 < context["session_expires_in"] <= AGE
@@ -66,16 +67,18 @@ def test_the_keepalive_answers_204_and_moves_the_sessions_end(supervision_clerk)
     assert Session.objects.get(session_key=key).expire_date == at(LOGIN) + datetime.timedelta(
         seconds=AGE
     )
-    with time_machine.travel(at("2026-11-27T16:58"), tick=False):
+    with time_machine.travel(at("2026-11-27T09:25"), tick=False):
         response = client.get(reverse("session-keepalive"))
         assert response.status_code == 204
         assert "no-store" in response["Cache-Control"]
+        assert response["X-Session-Expires-In"] == str(AGE)
     assert Session.objects.get(session_key=key).expire_date == at(
-        "2026-11-27T16:58"
+        "2026-11-27T09:25"
     ) + datetime.timedelta(seconds=AGE)
-    with time_machine.travel(at("2026-11-27T17:30"), tick=False):
+    with time_machine.travel(at("2026-11-27T09:25:30"), tick=False):
         text = client.get(reverse("dashboard")).content.decode()
-    assert f'data-session-expires-in="{AGE - 32 * 60}"' in text
+    # Half a minute later the end is not moved again (no session write): 29.5 minutes left.
+    assert f'data-session-expires-in="{AGE - 30}"' in text
 
 
 def test_the_keepalive_answers_only_get(supervision_clerk):

@@ -297,12 +297,13 @@ def test_the_demo_admin_is_exempt_only_where_make_run_says_so(settings, platform
     assert password_only(other).get(DASHBOARD).status_code == 302
 
 
-def test_the_demo_exemption_is_refused_in_production():
+@pytest.mark.parametrize("exemption", ["TWO_FACTOR_EXEMPT_DEMO", "PASSWORD_POLICY_EXEMPT_DEMO"])
+def test_the_demo_exemptions_are_refused_in_production(exemption):
     env = {
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "x" * 60,
-        "TWO_FACTOR_EXEMPT_DEMO": "1",
+        exemption: "1",
         "DJANGO_SETTINGS_MODULE": "linzi_platform.settings",
     }
     result = subprocess.run(
@@ -314,7 +315,7 @@ def test_the_demo_exemption_is_refused_in_production():
         timeout=60,
     )
     assert result.returncode != 0
-    assert "TWO_FACTOR_EXEMPT_DEMO" in result.stderr
+    assert exemption in result.stderr
 
 
 def test_the_password_step_alone_leaves_the_header_with_only_logging_out(platform_admin):
