@@ -1,12 +1,14 @@
 """What a partner system does with the client it generated from the served schema with
 openapi-python-client, run by test_generated_client.py inside a throwaway virtualenv where
 that client is installed: record a licence with an Idempotency-Key, read the receiver's inbox,
-claim, claim again, and read a refused licence's error envelope as a typed object.
+claim, claim again, read a refused licence's error envelope as a typed object, and upload
+a file with a supervision action.
 
 Usage: partner_flow.py BASE_URL APPROVAL_KEY SUPERVISION_KEY ITEM_CODE CREDIT_CODE
 Prints one JSON object on success; exits with a message at the first surprise.
 """
 
+import io
 import json
 import sys
 
@@ -14,6 +16,7 @@ import linzi_platform_client
 from linzi_platform_client import AuthenticatedClient
 from linzi_platform_client.api.licences import licence_record
 from linzi_platform_client.api.pushes import push_claim, push_list
+from linzi_platform_client.api.supervision_actions import supervision_action_record
 from linzi_platform_client.models import (
     ErrorEnvelope,
     LicenceCreatedOutput,
@@ -21,7 +24,10 @@ from linzi_platform_client.models import (
     PaginatedPushOutputList,
     PushListBox,
     PushOutput,
+    SupervisionActionInputMultipartRequest,
+    SupervisionActionOutput,
 )
+from linzi_platform_client.types import File
 
 
 def expect(condition: bool, what: str, response: object = None) -> None:
@@ -87,6 +93,25 @@ def main(argv: list[str]) -> dict:
     expect(refused.status_code == 400, "400 for an unknown item", refused)
     expect(isinstance(refused.parsed, ErrorEnvelope), "an ErrorEnvelope on the 400", refused)
     error = refused.parsed.error
+
+    # A file goes as multipart, its nested counterparty as a JSON part beside it.
+    notice = SupervisionActionInputMultipartRequest.from_dict(
+        {
+            "kind": "penalty",
+            "document_no": "临市监罚〔2026〕8号",
+            "decided_at": "2026-09-30",
+            "summary": "未按规定公示信息，处以罚款",
+            "counterparty": licence(item, credit_code, "").to_dict()["counterparty"],
+        }
+    )
+    notice.attachments = [
+        File(
+            payload=io.BytesIO(b"%PDF-1.4 x"), file_name="penalty.pdf", mime_type="application/pdf"
+        )
+    ]
+    uploaded = supervision_action_record.sync_detailed(client=supervision, body=notice)
+    expect(uploaded.status_code == 201, "201 on a supervision action with a file", uploaded)
+    expect(isinstance(uploaded.parsed, SupervisionActionOutput), "the action", uploaded)
     return {
         "client_module": linzi_platform_client.__file__,
         "licence_id": recorded.parsed.id,
@@ -99,6 +124,8 @@ def main(argv: list[str]) -> dict:
         "error_message": error.message,
         "error_fields": sorted(error.fields.additional_properties),
         "item_messages": error.fields.additional_properties.get("item"),
+        "action_attachments": uploaded.parsed.attachments,
+        "action_counterparty": uploaded.parsed.counterparty.to_dict()["credit_code"],
     }
 
 

@@ -87,3 +87,5 @@ def test_a_client_generated_from_the_served_schema_installs_and_runs_the_partner
     assert report["error_type"] == "ErrorEnvelope"
     assert report["error_code"] == "invalid" and report["error_fields"] == ["item"]
     assert report["item_messages"] and report["error_message"]
+    assert report["action_attachments"] == ["penalty.pdf"]
+    assert report["action_counterparty"] == licence.counterparty.credit_code
