@@ -120,3 +120,9 @@ def test_a_form_body_to_a_json_endpoint_is_a_415_in_the_envelope(approval_depart
     error = response.json()["error"]
     assert error["code"] == "unsupported_media_type"
     assert "multipart/form-data" in error["message"] and error["message"].isascii() is False
+
+
+def test_the_docs_page_keeps_the_chinese_title(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert "<title>临淄区审批监管互动平台 API</title>" in response.content.decode()
