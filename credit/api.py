@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from approvals.api import PushSummaryOutput
 from approvals.models import ApprovalItem, CreditMode
 from linzi_platform.pagination import ApiCursorPagination
+from linzi_platform.parsers import UPLOAD_PARSERS
 from notifications.selectors import pushes_visible
 from organizations.idempotency import idempotent
 from organizations.models import DepartmentKind
@@ -342,6 +343,8 @@ class VerificationResultApi(APIView):
     """Record the verification: met closes it; not met opens a rectification of
     `rectification_days` working days. Pushed to the supervision departments. 409 once
     recorded."""
+
+    parser_classes = UPLOAD_PARSERS
 
     @extend_schema(
         request=CreditVerificationResultInput, responses={200: CreditVerificationDetailOutput}

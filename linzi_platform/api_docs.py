@@ -11,6 +11,7 @@ is scoped to this view.
 from collections.abc import Callable
 
 from csp.decorators import csp_update
+from django.conf import settings
 from django.http import HttpResponseBase
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -19,6 +20,8 @@ DOCS_CSP_UPDATE = {"img-src": ["'self'", "data:"]}
 
 class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
+    # The schema's title is ASCII for SDK generators; the page keeps the Chinese name.
+    title = settings.SPECTACULAR_SETTINGS["EXTENSIONS_INFO"]["x-title-zh"]
 
 
 def api_docs_view(url_name: str) -> Callable[..., HttpResponseBase]:

@@ -83,3 +83,9 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("The JSON body is nested too deeply.")) from exc
         except ValueError as exc:
             raise ParseError(_("The request body is not valid JSON.")) from exc
+
+
+# The parsers of an endpoint that takes a file: JSON as everywhere, or multipart with the
+# files (a nested object then comes as a JSON string, see supervision.api._request_body).
+# Form-encoded bodies cannot carry a file and are taken nowhere.
+UPLOAD_PARSERS = (JSONParser, parsers.MultiPartParser)

@@ -16,6 +16,7 @@ from coordination.api import NewestCreatedFirst, _department, _get
 from coordination.models import (
     ImportantFile,
 )
+from linzi_platform.parsers import UPLOAD_PARSERS
 from organizations.idempotency import idempotent
 from organizations.scoping import Actor, actor_for_request
 
@@ -178,6 +179,8 @@ class ImportantFileChecklistApi(APIView):
 
 
 class ConsultationCreateApi(APIView):
+    parser_classes = UPLOAD_PARSERS
+
     @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
@@ -197,6 +200,8 @@ class ConsultationCreateApi(APIView):
 
 
 class StakeholderOpinionCreateApi(APIView):
+    parser_classes = UPLOAD_PARSERS
+
     @extend_schema(request=StakeholderOpinionInput, responses={201: StakeholderOpinionOutput})
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
@@ -209,6 +214,8 @@ class StakeholderOpinionCreateApi(APIView):
 
 
 class HearingCreateApi(APIView):
+    parser_classes = UPLOAD_PARSERS
+
     @extend_schema(request=HearingInput, responses={201: HearingOutput})
     @idempotent
     def post(self, request: Request, pk: int) -> Response:

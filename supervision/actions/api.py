@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from approvals.api import CounterpartyInput, PushSummaryOutput
 from approvals.models import Licence
 from linzi_platform.pagination import ApiCursorPagination
+from linzi_platform.parsers import UPLOAD_PARSERS
 from organizations.idempotency import idempotent
 from organizations.models import DepartmentKind
 from organizations.scoping import Actor, actor_for_request
@@ -146,6 +147,8 @@ class SupervisionActionListCreateApi(generics.GenericAPIView):
     """Supervision information (R6): recorded by a supervision department and pushed to the
     approval department at once. A suspension or revocation names the licence and changes
     its status. JSON, or multipart with the files under `attachments`."""
+
+    parser_classes = UPLOAD_PARSERS
 
     pagination_class = ActionsNewestFirst
     serializer_class = SupervisionActionOutput

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linzi_platform.pagination import ApiCursorPagination
+from linzi_platform.parsers import UPLOAD_PARSERS
 from organizations.idempotency import idempotent
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import Actor, actor_for_request
@@ -151,6 +152,8 @@ class LegacyCaseDetailApi(APIView):
 class LegacyCaseOpinionApi(APIView):
     """The supervision department issues its opinion (multipart, the signed file under
     `attachments`); `requires_rectification` holds the case until it verifies it."""
+
+    parser_classes = UPLOAD_PARSERS
 
     @extend_schema(request=CaseOpinionInput, responses={200: LegacyCaseOutput})
     @idempotent

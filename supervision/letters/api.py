@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from approvals.api import PushSummaryOutput
 from approvals.selectors import licences_visible
 from linzi_platform.pagination import ApiCursorPagination
+from linzi_platform.parsers import UPLOAD_PARSERS
 from notifications.selectors import pushes_visible
 from organizations.idempotency import idempotent
 from organizations.models import DepartmentKind
@@ -122,6 +123,8 @@ class LicenceLetterListCreateApi(generics.GenericAPIView):
     """Licence letters (函告, R8): a supervision department asks the approval department to
     change, withdraw, revoke or cancel a licence, with the penalty decision as evidence
     (multipart, files under `attachments`)."""
+
+    parser_classes = UPLOAD_PARSERS
 
     pagination_class = LettersNewestFirst
     serializer_class = LicenceLetterOutput
