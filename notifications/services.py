@@ -5,7 +5,7 @@ these functions, so the web form, the API and the beat sweep can never disagree.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,7 @@ from .models import (
     Push,
     PushState,
 )
+from .sms.outbox import sms_auto_claimed_record
 
 CLAIM_WORKING_DAYS = 1
 FEEDBACK_WORKING_DAYS = 1
@@ -463,6 +464,12 @@ def pushes_auto_claim_overdue(
                     for pk, receiver_id, deadline, kind in rows
                 ],
                 at=now,
+            )
+            # The receivers' heads and clerks who asked for it get a text message (R4).
+            sms_auto_claimed_record(
+                receiver_counts=Counter(receiver_id for _pk, receiver_id, *_r in rows),
+                names={pk: department.name for pk, department in departments.items()},
+                now=now,
             )
         total += len(rows)
         if len(rows) < batch_size:
