@@ -573,8 +573,20 @@ def notifications_mark_read(*, user: Any, ids: Sequence[int] | None = None) -> i
     return unread.update(read_at=timezone.now())
 
 
-def notification_preferences_save(*, user: Any, email: bool) -> None:
+def notification_preferences_save(
+    *, user: Any, email: bool, sms: bool | None = None, mobile: str | None = None
+) -> None:
+    """A person's own choice of e-mail and SMS reminders (in-app notices always arrive);
+    `sms` and `mobile` are left as they are when not given."""
     from organizations.models import StaffMembership
 
-    StaffMembership.objects.filter(user=user).update(email_notifications=email)
-    audit_record(actor=user, action="notifications.preferences", details={"email": email})
+    changes: dict[str, Any] = {"email_notifications": email}
+    details: dict[str, Any] = {"email": email}
+    if sms is not None:
+        changes["sms_reminders"] = details["sms"] = sms
+    if mobile is not None:
+        changes["mobile"] = mobile
+        # The trail says that the number changed, not the number (personal data).
+        details["mobile_set"] = bool(mobile)
+    StaffMembership.objects.filter(user=user).update(**changes)
+    audit_record(actor=user, action="notifications.preferences", details=details)
