@@ -465,6 +465,12 @@ class SmsDelivery(models.Model):
                 name="sms_pending_idx",
                 condition=Q(status="pending"),
             ),
+            # The admin's home lists the refused and failed ones, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="sms_undelivered_idx",
+                condition=Q(status__in=["refused", "failed"]),
+            ),
         ]
 
     def __str__(self) -> str:

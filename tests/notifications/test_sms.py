@@ -184,6 +184,10 @@ def test_a_refusal_is_kept_not_retried_and_shown_to_admins(
     for shown in ("短信发送记录", "被拒收", "短信平台拒绝发送", reason, "李娜", MOBILE):
         assert shown in page
     assert not latin_words(page) and not raw_values(page)
+    home = logged_in(platform_admin).get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    home_page = home.content.decode()
+    for shown in ("未送达的短信", "被拒收", "今日到期提醒", reason, "李娜"):
+        assert shown in home_page
 
 
 def test_an_admin_sends_a_refused_message_again(gateway, opted_in, due_wednesday, platform_admin):
