@@ -24,6 +24,7 @@ from notifications.sms.backends import (
     SmsRefused,
     SmsTemporaryError,
 )
+from notifications.sms.checks import check_sms_settings
 from notifications.sms.outbox import sms_send_pending
 from organizations.models import StaffRole
 from reporting.reminders import reminders_send_due
@@ -367,3 +368,14 @@ def test_the_http_backend_tells_a_refusal_from_a_temporary_failure(gateway):
     with pytest.raises(SmsRefused, match="签名错误"):
         backend.send(MESSAGE)
     assert backend.send(MESSAGE) == "msg-1"
+
+
+def test_the_check_names_the_empty_gateway_settings(settings):
+    settings.SMS_BACKEND = "notifications.sms.backends.HttpGatewayBackend"
+    settings.SMS_GATEWAY_URL = ""
+    [warning] = check_sms_settings()
+    assert "SMS_GATEWAY_URL" in warning.msg and "SMS_GATEWAY_SECRET" not in warning.msg
+    settings.SMS_BACKEND = LOCMEM
+    assert check_sms_settings() == []
+    settings.SMS_BACKEND = "notifications.sms.backends.Missing"
+    assert [message.id for message in check_sms_settings()] == ["notifications.E101"]
