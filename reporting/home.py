@@ -257,9 +257,12 @@ def deliveries_failed(*, limit: int = FAILED_SHOWN) -> tuple[list[Delivery], int
 
 
 def sms_undelivered(*, limit: int = FAILED_SHOWN) -> tuple[list[SmsDelivery], int | str]:
-    """Text messages the gateway refused for good or kept failing on, newest first."""
+    """Text messages the gateway refused for good or kept failing on, newest first, and how
+    many ("20+" past the rows shown): one query."""
     undelivered = SmsDelivery.objects.filter(status__in=[SmsStatus.REFUSED, SmsStatus.FAILED])
     rows = list(
-        undelivered.select_related("recipient", "department").order_by("-created_at", "-id")[:limit]
+        undelivered.select_related("recipient", "department").order_by("-created_at", "-id")[
+            : limit + 1
+        ]
     )
-    return rows, capped_count(undelivered, cap=TODO_COUNT_CAP)
+    return rows[:limit], len(rows) if len(rows) <= limit else f"{limit}+"
