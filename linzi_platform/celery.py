@@ -58,6 +58,10 @@ app.conf.beat_schedule = {
         "task": "notifications.send_pending_deliveries",
         "schedule": 60,
     },
+    "retry-pending-sms": {
+        "task": "notifications.send_pending_sms",
+        "schedule": 60,
+    },
 }
 
 

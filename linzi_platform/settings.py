@@ -324,6 +324,20 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# SMS reminders (短信提醒): a backend like EMAIL_BACKEND — the console by default,
+# notifications.sms.backends.FileBackend (files under SMS_FILE_PATH) or HttpGatewayBackend
+# (the government SMS platform: URL, account, HMAC signing secret, one template id per kind).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.backends.ConsoleBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", "") or VAR_DIR / "sms")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_ACCOUNT = os.environ.get("SMS_GATEWAY_ACCOUNT", "")
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+SMS_TEMPLATE_DEADLINE_TODAY = os.environ.get("SMS_TEMPLATE_DEADLINE_TODAY", "")
+SMS_TEMPLATE_AUTO_CLAIMED = os.environ.get("SMS_TEMPLATE_AUTO_CLAIMED", "")
+# Attempts before a message the gateway keeps failing on (5xx, timeouts) is given up.
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "8"))
+
 # The working-day calendar (R0): deadlines fall at the close of office hours.
 WORKDAY_CLOSE = datetime.time.fromisoformat(os.environ.get("WORKDAY_CLOSE", "17:30"))
 WORKDAY_OPEN = datetime.time.fromisoformat(os.environ.get("WORKDAY_OPEN", "08:30"))

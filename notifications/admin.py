@@ -23,6 +23,8 @@ from .models import (
     Notification,
     OverdueRecord,
     Push,
+    SmsDelivery,
+    SmsStatus,
     WebhookEndpoint,
 )
 
@@ -248,3 +250,60 @@ class WebhookEndpointAdmin(PlatformModelAdmin):
         for endpoint in queryset.select_related("department"):
             secret = webhook_secret_rotate(endpoint=endpoint, actor=request.user)
             self._show_secret(request, endpoint, secret)
+
+
+@admin.register(SmsDelivery)
+class SmsDeliveryAdmin(ReadOnlyAdmin):
+    """The SMS outbox: what went out, what is waiting for office hours, and what the gateway
+    refused for good with its reason (filter by status)."""
+
+    list_display = [
+        "created_at",
+        "recipient",
+        "department",
+        "phone",
+        "kind",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "kind", "department"]
+    search_fields = ["phone", "recipient__first_name", "recipient__last_name", "last_error"]
+    list_select_related = ["department"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = [
+        "recipient",
+        "department",
+        "phone",
+        "kind",
+        "template_id",
+        "params",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "gateway_message_id",
+        "created_at",
+        "sent_at",
+    ]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send again (failed or refused ones)"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[SmsDelivery]) -> None:
+        from .sms.outbox import sms_deliveries_retry
+
+        ids = list(
+            queryset.filter(status__in=[SmsStatus.FAILED, SmsStatus.REFUSED]).values_list(
+                "pk", flat=True
+            )
+        )
+        count = sms_deliveries_retry(ids=ids, now=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(n)d message queued again.", "%(n)d messages queued again.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )

@@ -7,12 +7,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Pushes and notifications")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from . import reorganisation, todo
         from .feedback.services import feedback_mark_overdue
         from .services import pushes_auto_claim_overdue
+        from .sms.checks import check_sms_settings
         from .sweeps import Sweep, sweep_register
 
         reorganisation.register()
         todo.register()
         sweep_register(Sweep("notifications.auto_claim_overdue", pushes_auto_claim_overdue))
         sweep_register(Sweep("notifications.mark_overdue_feedback", feedback_mark_overdue))
+        checks.register(check_sms_settings)

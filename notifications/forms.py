@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linzi_platform.ids import parse_id
+from organizations.models import mobile_validator
 
 
 class FeedbackForm(forms.Form):
@@ -30,3 +31,20 @@ class BulkClaimForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     email = forms.BooleanField(label=_("Also send my notifications by e-mail"), required=False)
+    sms = forms.BooleanField(
+        label=_("Remind me by SMS of deadlines due today and of auto-claimed pushes"),
+        required=False,
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=11,
+        required=False,
+        validators=[mobile_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("sms") and not cleaned.get("mobile") and "mobile" not in self.errors:
+            self.add_error("mobile", _("Enter your mobile number to receive SMS reminders."))
+        return cleaned

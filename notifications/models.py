@@ -402,3 +402,76 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} → {self.url}"
+
+
+class SmsKind(models.TextChoices):
+    """What a text message is about; each kind has its gateway template (settings)."""
+
+    DEADLINE_TODAY = "deadline_today", _("Deadlines due today")
+    AUTO_CLAIMED = "auto_claimed", _("Pushes auto-claimed")
+
+
+class SmsStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    # The gateway kept failing (5xx, timeouts) until the attempts ran out.
+    FAILED = "failed", _("Failed")
+    # The gateway refused it for good (invalid number, blacklisted…): never retried.
+    REFUSED = "refused", _("Refused")
+
+
+class SmsDelivery(models.Model):
+    """An SMS outbox row, written in the transaction of what it announces and sent by a task
+    after commit, like the e-mail deliveries. At most one per person per subject
+    (`subject_key`, e.g. "deadline-today:2026-12-01"): the unique constraint decides, so a
+    sweep that runs twice sends one message. Sent only within office hours (R0):
+    `next_attempt_at` is moved to the next opening instead of dropping the message."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    phone = models.CharField(_("mobile number"), max_length=11)
+    kind = models.CharField(_("kind"), max_length=20, choices=SmsKind.choices)
+    template_id = models.CharField(_("template"), max_length=64)
+    params = models.JSONField(_("template parameters"), default=dict)
+    subject_key = models.CharField(_("subject"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SmsStatus.choices, default=SmsStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.TextField(_("reason"), blank=True)
+    gateway_message_id = models.CharField(_("gateway message id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS delivery")
+        verbose_name_plural = _("SMS deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "subject_key"], name="sms_once_per_person_subject"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="sms_pending_idx",
+                condition=Q(status="pending"),
+            ),
+            # The admin's home lists the refused and failed ones, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="sms_undelivered_idx",
+                condition=Q(status__in=["refused", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.phone}"

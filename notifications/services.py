@@ -5,7 +5,7 @@ these functions, so the web form, the API and the beat sweep can never disagree.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,7 @@ from .models import (
     Push,
     PushState,
 )
+from .sms.outbox import sms_auto_claimed_record
 
 CLAIM_WORKING_DAYS = 1
 FEEDBACK_WORKING_DAYS = 1
@@ -464,6 +465,12 @@ def pushes_auto_claim_overdue(
                 ],
                 at=now,
             )
+            # The receivers' heads and clerks who asked for it get a text message (R4).
+            sms_auto_claimed_record(
+                receiver_counts=Counter(receiver_id for _pk, receiver_id, *_r in rows),
+                names={pk: department.name for pk, department in departments.items()},
+                now=now,
+            )
         total += len(rows)
         if len(rows) < batch_size:
             return total
@@ -566,8 +573,20 @@ def notifications_mark_read(*, user: Any, ids: Sequence[int] | None = None) -> i
     return unread.update(read_at=timezone.now())
 
 
-def notification_preferences_save(*, user: Any, email: bool) -> None:
+def notification_preferences_save(
+    *, user: Any, email: bool, sms: bool | None = None, mobile: str | None = None
+) -> None:
+    """A person's own choice of e-mail and SMS reminders (in-app notices always arrive);
+    `sms` and `mobile` are left as they are when not given."""
     from organizations.models import StaffMembership
 
-    StaffMembership.objects.filter(user=user).update(email_notifications=email)
-    audit_record(actor=user, action="notifications.preferences", details={"email": email})
+    changes: dict[str, Any] = {"email_notifications": email}
+    details: dict[str, Any] = {"email": email}
+    if sms is not None:
+        changes["sms_reminders"] = details["sms"] = sms
+    if mobile is not None:
+        changes["mobile"] = mobile
+        # The trail says that the number changed, not the number (personal data).
+        details["mobile_set"] = bool(mobile)
+    StaffMembership.objects.filter(user=user).update(**changes)
+    audit_record(actor=user, action="notifications.preferences", details=details)

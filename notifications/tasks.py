@@ -81,3 +81,12 @@ def mark_overdue_feedback() -> int:
     from .feedback.services import feedback_mark_overdue
 
     return feedback_mark_overdue(now=timezone.now())
+
+
+@shared_task(name="notifications.send_pending_sms", ignore_result=True)
+def send_pending_sms() -> int:
+    """After each recorded message and on beat, every minute: send due SMS deliveries
+    (office hours only; failures retried with backoff, refusals kept for the admins)."""
+    from .sms.outbox import sms_send_pending
+
+    return sms_send_pending()

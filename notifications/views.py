@@ -279,16 +279,26 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    """Per-user choice of e-mail notifications (in-app notices always arrive)."""
+    """Per-user choice of e-mail and SMS reminders, and the mobile number for the latter
+    (in-app notices always arrive)."""
     membership = getattr(request.user, "membership", None)
     if membership is None:
         raise Http404
     form = PreferencesForm(
         request.POST if request.method == "POST" else None,
-        initial={"email": membership.email_notifications},
+        initial={
+            "email": membership.email_notifications,
+            "sms": membership.sms_reminders,
+            "mobile": membership.mobile,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        notification_preferences_save(user=request.user, email=form.cleaned_data["email"])
+        notification_preferences_save(
+            user=request.user,
+            email=form.cleaned_data["email"],
+            sms=form.cleaned_data["sms"],
+            mobile=form.cleaned_data["mobile"],
+        )
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("notifications:list")
     return render(request, "notifications/preferences.html", {"form": form})

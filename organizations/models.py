@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
@@ -40,6 +41,14 @@ class Department(models.Model):
         return self.kind == DepartmentKind.APPROVAL
 
 
+# A mainland mobile number: 11 digits, "1" then 3–9 (the 13x–19x number blocks).
+mobile_validator = RegexValidator(
+    r"^1[3-9]\d{9}\Z",
+    _("Enter a mainland mobile number: 11 digits starting with 13–19."),
+    code="invalid_mobile",
+)
+
+
 class StaffRole(models.TextChoices):
     CLERK = "clerk", _("Clerk")
     HEAD = "head", _("Department head")
@@ -63,6 +72,12 @@ class StaffMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices)
     email_notifications = models.BooleanField(_("notify me by e-mail"), default=True)
+    # SMS reminders (deadlines due today, auto-claim notices) go to this number only while
+    # `sms_reminders` is on; off by default, since a text message costs and intrudes.
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    sms_reminders = models.BooleanField(_("remind me by SMS"), default=False)
 
     class Meta:
         verbose_name = _("staff membership")

@@ -20,6 +20,8 @@ from notifications.models import (
     OverdueRecord,
     Push,
     PushState,
+    SmsDelivery,
+    SmsStatus,
 )
 from notifications.todo import TODO_COUNT_CAP, capped_count
 from organizations.models import Department
@@ -252,3 +254,15 @@ def deliveries_failed(*, limit: int = FAILED_SHOWN) -> tuple[list[Delivery], int
     failed = Delivery.objects.filter(status=DeliveryStatus.FAILED)
     rows = list(failed.select_related("department").order_by("-created_at", "-id")[:limit])
     return rows, capped_count(failed, cap=TODO_COUNT_CAP)
+
+
+def sms_undelivered(*, limit: int = FAILED_SHOWN) -> tuple[list[SmsDelivery], int | str]:
+    """Text messages the gateway refused for good or kept failing on, newest first, and how
+    many ("20+" past the rows shown): one query."""
+    undelivered = SmsDelivery.objects.filter(status__in=[SmsStatus.REFUSED, SmsStatus.FAILED])
+    rows = list(
+        undelivered.select_related("recipient", "department").order_by("-created_at", "-id")[
+            : limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) if len(rows) <= limit else f"{limit}+"

@@ -3,6 +3,7 @@
 hours and exactly once: a unique Reminder row per object decides who sends it."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from coordination.models import Inquiry, InquiryState
 from credit.models import Verification, VerificationState
-from notifications.models import Feedback, FeedbackStatus, NoticeKind, Push, PushState
+from notifications.models import Feedback, FeedbackStatus, NoticeKind, Push, PushState, SmsKind
 from notifications.services import DepartmentNotice, departments_notify
+from notifications.sms.outbox import sms_day_label, sms_departments_record
 from organizations.models import Department
 from workdays.calendar import CALENDAR_TZ, is_office_hours, subtract_working_minutes
 
@@ -36,8 +38,8 @@ class Due:
     url: str
 
 
-def _candidates(now: datetime.datetime) -> Iterable[Due]:
-    horizon = now + LOOKAHEAD
+def _candidates(now: datetime.datetime, horizon: datetime.datetime | None = None) -> Iterable[Due]:
+    horizon = horizon or now + LOOKAHEAD
     for push in Push.objects.filter(
         state=PushState.PENDING, deadline__gt=now, deadline__lte=horizon
     ).only("pk", "receiver_id", "deadline", "title"):
@@ -99,6 +101,7 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     if not is_office_hours(now):
         return 0
+    sms_deadlines_today_record(now=now)
     already = set(
         Reminder.objects.filter(sent_at__gte=now - LOOKAHEAD * 2).values_list(
             "object_type", "object_id"
@@ -138,3 +141,28 @@ def reminders_send_due(*, now: datetime.datetime | None = None) -> int:
             continue  # another sweep sent this one
         sent += 1
     return sent
+
+
+def sms_deadlines_today_record(*, now: datetime.datetime) -> int:
+    """One text message a day to each opted-in staff member of a department with deadlines
+    due today (claims, feedback answers, verifications, inquiry replies): how many. The
+    subject "deadline-today:<date>" keeps it to one per person per day, however often the
+    beat runs; the first run of the day in office hours records them."""
+    today = now.astimezone(CALENDAR_TZ).date()
+    midnight = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(0), tzinfo=CALENDAR_TZ
+    )
+    counts = Counter(due.department_id for due in _candidates(now, horizon=midnight))
+    departments = dict(
+        Department.objects.filter(pk__in=list(counts), active=True).values_list("pk", "name")
+    )
+    with transaction.atomic():
+        return sms_departments_record(
+            kind=SmsKind.DEADLINE_TODAY,
+            params={
+                pk: {"department": name, "count": str(counts[pk]), "date": sms_day_label(now)}
+                for pk, name in departments.items()
+            },
+            subject_key=f"deadline-today:{today.isoformat()}",
+            now=now,
+        )

@@ -51,6 +51,7 @@ from .home import (
     departments_by_load,
     on_time_trend,
     overdue_this_month,
+    sms_undelivered,
 )
 from .models import MonthlyReport
 from .reports import monthly_report_compile, previous_month
@@ -398,12 +399,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"actor": actor, "todo": None}
     if actor.is_platform_admin:
         failed, failed_count = deliveries_failed()
+        sms_failed, sms_failed_count = sms_undelivered()
         uncovered = calendar_uncovered_years_ahead(use_cache=True)
         context.update(
             loads=departments_by_load(now=now),
             calendar_years=[(year, year not in uncovered) for year in calendar_years_ahead()],
             failed_deliveries=failed,
             failed_count=failed_count,
+            sms_undelivered=sms_failed,
+            sms_undelivered_count=sms_failed_count,
         )
         return render(request, "dashboard.html", context)
     if actor.department is None:

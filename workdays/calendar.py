@@ -296,3 +296,21 @@ def is_office_hours(moment: dt.datetime) -> bool:
         return False
     opens, closes = _office_window(local.date())
     return opens <= local <= closes
+
+
+def office_hours_next(moment: dt.datetime) -> dt.datetime:
+    """`moment` itself within office hours, else the next opening (WORKDAY_OPEN of the next
+    working day, or of this one when it has not opened yet): when a message that may go out
+    only in office hours waits until."""
+    if timezone.is_naive(moment):
+        raise ValueError("moment must be an aware datetime")
+    local = moment.astimezone(CALENDAR_TZ)
+    day = local.date()
+    if is_working_day(day):
+        opens, closes = _office_window(day)
+        if local < opens:
+            return opens
+        if local <= closes:
+            return moment
+    following = next(_working_days_after(day, chunk_days=14))
+    return _office_window(following)[0]

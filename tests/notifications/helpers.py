@@ -1,0 +1,55 @@
+"""Helpers of the notification tests: a stand-in for the government SMS platform."""
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SUCCESS = (200, {"code": "0", "message": "成功", "message_id": "msg-1"})
+
+
+class SmsGateway:
+    """The SMS platform's HTTP interface on 127.0.0.1: records each request and answers
+    from `answers` in turn (status, JSON body), then with success."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.answers: list[tuple[int, dict[str, Any]]] = []
+        self.url = ""
+
+    @property
+    def bodies(self) -> list[dict[str, Any]]:
+        return [json.loads(request["body"]) for request in self.requests]
+
+
+@contextlib.contextmanager
+def sms_gateway() -> Iterator[SmsGateway]:
+    state = SmsGateway()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            state.requests.append({"path": self.path, "headers": self.headers, "body": body})
+            status, answer = state.answers.pop(0) if state.answers else SUCCESS
+            data = json.dumps(answer, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_port}/sms/send"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
