@@ -141,6 +141,10 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         # --- Thursday morning: the forgotten push is past its deadline; the sweep runs
         traveller.move_to(at("2026-11-26T09:00"))
         assert auto_claim_overdue() == 1
+        # Overnight the sign-in ran out (idle time-out): the morning starts at the login page.
+        inspector.goto("/pushes/inbox/")
+        expect(inspector.get_by_role("heading", name="登录")).to_be_visible()
+        log_in(inspector, world.supervision_clerk.username)
         inspector.goto("/pushes/inbox/")
         expect(forgotten_row.locator(".badge")).to_have_text("超时自动认领")
         expect(forgotten_row).to_contain_text("系统自动 11-25 17:30")  # claimed at the deadline
@@ -162,6 +166,7 @@ def test_a_newcomers_day_from_licence_to_monthly_report(new_page, screenshot, se
         # --- 1 December, 08:00: the beat compiles November's report
         traveller.move_to(at("2026-12-01T08:00"))
         assert compile_monthly_report() == "2026-11 v1"
+        log_in(inspector, world.supervision_clerk.username)
         nav_to(inspector, "月度通报")
         expect(inspector.get_by_role("heading", level=1)).to_have_text(
             "审管信息推送认领情况月度通报"
