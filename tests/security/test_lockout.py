@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from tests.clients import sign_in
 from tests.factories import UserFactory
 from tests.security.helpers import PASSWORD, fail, login
 
@@ -163,7 +164,7 @@ def test_every_lockout_is_audited_once() -> None:
 def _admin_client() -> Client:
     admin = UserFactory(username="platform-admin", is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin)
     return client
 
 

@@ -23,6 +23,7 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from notifications.webhooks import webhook_register, webhooks_send_pending
+from tests.clients import sign_in
 from tests.helpers import at
 from tests.security.helpers import load_push_client, local_receiver, resolver
 
@@ -128,7 +129,7 @@ def test_the_admin_form_shows_the_refusal_in_chinese_on_the_url_field(
     platform_admin: Any, supervision_department: Any
 ) -> None:
     client = Client()
-    client.force_login(platform_admin)
+    sign_in(client, platform_admin)
     response = client.post(
         reverse("admin:notifications_webhookendpoint_add"),
         {"department": supervision_department.pk, "url": "https://169.254.169.254/latest/"},
