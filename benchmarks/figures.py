@@ -25,8 +25,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -37,9 +35,9 @@ from notifications.selectors import INBOX_ORDER
 from notifications.services import pushes_auto_claim_overdue
 from organizations.authentication import ApiKeyAuthentication
 from organizations.models import StaffRole
-from organizations.two_factor import AUTHENTICATOR_NAME
 from reporting.reports import month_bounds, previous_month, report_figures
 
+from .clients import admin_signed_in
 from .seed import Seeded
 
 
@@ -462,21 +460,6 @@ def _page_timer(client: Client, url: str, headers: dict[str, str]) -> Callable[[
     return get
 
 
-def _admin_signed_in(user: Any) -> Client:
-    """The platform admin's browser after both sign-in steps: the password and the second
-    factor (a confirmed authenticator whose id the session holds, as django-otp's login leaves
-    it), so each request pays the device lookup it pays in production."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=True)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def p3_inbox(
     *, seeded: Seeded, depth: int, runs: int, big_rows: int, small_rows: int
 ) -> list[Figure]:
@@ -508,7 +491,7 @@ def p3_inbox(
         head.force_login(seeded.users[f"{department.code}:{StaffRole.HEAD}"])
         timers[label]["clerk home"] = _page_timer(clerk, "/dashboard/", {})
         timers[label]["head home"] = _page_timer(head, "/dashboard/", {})
-    admin = _admin_signed_in(seeded.users[f"{seeded.approval.code}:{StaffRole.PLATFORM_ADMIN}"])
+    admin = admin_signed_in(seeded.users[f"{seeded.approval.code}:{StaffRole.PLATFORM_ADMIN}"])
     timers["big"]["admin home (vs the small clerk home)"] = _page_timer(admin, "/dashboard/", {})
     timers["small"]["admin home (vs the small clerk home)"] = timers["small"]["clerk home"]
     for number, page in enumerate(timers["big"], start=1):
