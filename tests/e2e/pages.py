@@ -2,16 +2,22 @@
 phone-layout test and the accessibility test, so a new page is covered by both without
 editing either."""
 
+import contextlib
 import datetime
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import time_machine
+from django.db import transaction
+from django.test import Client, override_settings
 
 from organizations.models import StaffRole
 from reporting.reports import monthly_report_compile
-from tests.clients import authenticator_for
+from tests.clients import authenticator_for, sign_in
 from tests.factories import StaffFactory
 from tests.security.routes import ANONYMOUS_ALLOWED, SCOPED, SHARED, all_routes, url_for, variants
-from tests.security.world import World, build_world
+from tests.security.world import NOW, World, build_world
 
 # The roles that walk through the staff pages: (department of the security world, role).
 ROLES: dict[str, tuple[str, StaffRole]] = {
@@ -37,6 +43,29 @@ def every_page_world_build() -> World:
         world.users[who] = membership.user
     monthly_report_compile(month=datetime.date(2026, 10, 1))
     return world
+
+
+@contextlib.contextmanager
+def every_page_world_rolled_back(django_db_blocker: Any, media: Path) -> Iterator[World]:
+    """The world built once (for a module) at NOW, inside a transaction rolled back when the
+    block ends: the tests that use it only read."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        time_machine.travel(NOW, tick=False),
+        transaction.atomic(),
+    ):
+        yield every_page_world_build()
+        transaction.set_rollback(True)
+
+
+def page_client(world: World, role: str) -> Client:
+    """A Chinese-speaking browser signed in the whole way as `role` (the second factor too,
+    for the admin), or anonymous."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    if role != "anonymous":
+        sign_in(client, world.users[role])
+    return client
 
 
 def page_urls(world: World, *, anonymous: bool) -> list[str]:

@@ -16,11 +16,9 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from bs4 import BeautifulSoup, Tag
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
-from tests.clients import sign_in
-from tests.e2e.pages import ROLES, every_page_world_build, page_urls
+from tests.e2e.pages import ROLES, every_page_world_rolled_back, page_client, page_urls
 from tests.security.world import NOW, World
 
 pytestmark = pytest.mark.django_db
@@ -34,22 +32,8 @@ STATUS_PREFIXES = ("state-",)
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     """The every-page world, built once and rolled back at the module's end."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        yield every_page_world_build()
-        transaction.set_rollback(True)
-
-
-def _client(world: World, who: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    if who != "anonymous":
-        sign_in(client, world.users[who])
-    return client
+    with every_page_world_rolled_back(django_db_blocker, tmp_path_factory.mktemp("media")) as world:
+        yield world
 
 
 def _pages(client: Client, urls: list[str]) -> Iterator[tuple[str, BeautifulSoup]]:
@@ -117,7 +101,7 @@ def test_every_field_is_labelled_and_no_status_is_colour_alone(world: World, who
     problems = []
     seen = 0
     with time_machine.travel(NOW, tick=False):
-        client = _client(world, who)
+        client = page_client(world, who)
         for url, soup in _pages(client, page_urls(world, anonymous=who == "anonymous")):
             seen += 1
             problems += [f"{url}: field without a label: {n}" for n in unlabelled_fields(soup)]
@@ -134,7 +118,7 @@ def test_every_form_sent_empty_ties_its_errors_to_the_fields(world: World, who: 
     problems = []
     forms_tried = 0
     with time_machine.travel(NOW, tick=False):
-        client = _client(world, who)
+        client = page_client(world, who)
         for url, soup in _pages(client, page_urls(world, anonymous=False)):
             form = next(
                 (f for f in soup.find_all("form", method="post") if f.select(".field[data-field]")),

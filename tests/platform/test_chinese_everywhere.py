@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from organizations.models import StaffRole
-from tests.clients import sign_in
+from tests.e2e.pages import page_client
 from tests.factories import StaffFactory, UserFactory
 from tests.platform.latin_text import latin_words, raw_values
 from tests.security.routes import SCOPED, SHARED, all_routes, url_for, variants
@@ -110,13 +110,6 @@ def _admin_pages() -> list[str]:
     return urls
 
 
-def _client(world: World, role: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    if role != "anonymous":
-        sign_in(client, world.users[role])
-    return client
-
-
 def _english_on_pages(client: Client, urls: list[str]) -> dict[str, list[str]]:
     found = {}
     for url in urls:
@@ -137,7 +130,7 @@ def _english_on_pages(client: Client, urls: list[str]) -> dict[str, list[str]]:
 def test_every_page_reads_in_chinese_for(world_with_roles: World, role: str) -> None:
     world = world_with_roles
     with time_machine.travel(NOW, tick=False):
-        found = _english_on_pages(_client(world, role), _site_pages(world))
+        found = _english_on_pages(page_client(world, role), _site_pages(world))
     assert not found, f"Latin-letter words on the pages of the {role}:\n" + "\n".join(
         f"{url} → {' '.join(words)}" for url, words in found.items()
     )
@@ -149,7 +142,7 @@ def test_the_admin_index_and_the_login_security_pages_read_in_chinese(
     """django-axes ships no zh_Hans catalogue: its app, models and fields are named in the
     project's catalogue, and so are the index's table headers Django 5.2 leaves untranslated;
     its rows are named by the person and the time ("郑洁 于 … 的登录"), not "Access Log for …"."""
-    client = _client(world_with_roles, "platform admin")
+    client = page_client(world_with_roles, "platform admin")
     found = _english_on_pages(client, ["/admin/", "/admin/axes/"])
     assert not found, "\n".join(f"{url} → {' '.join(words)}" for url, words in found.items())
     index = client.get("/admin/").content.decode()
@@ -164,5 +157,5 @@ def test_the_admin_index_and_the_login_security_pages_read_in_chinese(
 def test_every_admin_page_reads_in_chinese(world_with_roles: World) -> None:
     world = world_with_roles
     with time_machine.travel(NOW, tick=False):
-        found = _english_on_pages(_client(world, "platform admin"), _admin_pages())
+        found = _english_on_pages(page_client(world, "platform admin"), _admin_pages())
     assert not found, "\n".join(f"{url} → {' '.join(words)}" for url, words in found.items())

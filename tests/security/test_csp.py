@@ -8,15 +8,13 @@ policy, by Swagger UI's data: icons and nothing else."""
 from collections.abc import Iterator
 
 import pytest
-import time_machine
 from django.contrib import admin
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from tests.e2e.pages import ROLES, every_page_world_build, page_urls
+from tests.e2e.pages import ROLES, every_page_world_rolled_back, page_client, page_urls
 from tests.security.policy import DOCS_POLICY, SITE_POLICY, inline_code, parse_policy
-from tests.security.world import NOW, World
+from tests.security.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +23,8 @@ pytestmark = pytest.mark.django_db
 def every_page_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     """Built once for the module inside a transaction rolled back at its end; the tests only
     read."""
-    media = tmp_path_factory.mktemp("media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
-        time_machine.travel(NOW, tick=False),
-        transaction.atomic(),
-    ):
-        yield every_page_world_build()
-        transaction.set_rollback(True)
-
-
-def _client(world: World, role: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    return client
+    with every_page_world_rolled_back(django_db_blocker, tmp_path_factory.mktemp("media")) as world:
+        yield world
 
 
 def _problems(client: Client, urls: list[str], expected: dict[str, set[str]]) -> list[str]:
@@ -69,7 +53,7 @@ def test_every_page_carries_the_policy_and_no_inline_code_for(
 ) -> None:
     urls = page_urls(every_page_world, anonymous=role == "anonymous")
     assert len(urls) >= 10
-    assert not _problems(_client(every_page_world, role), urls, SITE_POLICY)
+    assert not _problems(page_client(every_page_world, role), urls, SITE_POLICY)
 
 
 def test_every_admin_page_carries_the_policy_and_no_inline_code(every_page_world: World) -> None:
@@ -82,17 +66,19 @@ def test_every_admin_page_carries_the_policy_and_no_inline_code(every_page_world
         if first is not None:
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
             urls.append(reverse("admin:{}_{}_history".format(*info), args=[first.pk]))
-    assert not _problems(_client(every_page_world, "platform_admin"), urls, SITE_POLICY)
+    client = page_client(every_page_world, "platform_admin")
+    assert client.get(reverse("admin:index")).status_code == 200  # past both sign-in steps
+    assert not _problems(client, urls, SITE_POLICY)
 
 
 @pytest.mark.parametrize("role", ["approval_clerk", "anonymous"])
 def test_the_error_pages_and_the_api_carry_the_policy(every_page_world: World, role: str) -> None:
     urls = ["/no-such-page/", "/api/v1/no-such-endpoint/", reverse("api:departments")]
-    assert not _problems(_client(every_page_world, role), urls, SITE_POLICY)
+    assert not _problems(page_client(every_page_world, role), urls, SITE_POLICY)
 
 
 def test_the_api_docs_widen_the_policy_by_data_images_only(every_page_world: World) -> None:
-    client = _client(every_page_world, "anonymous")
+    client = page_client(every_page_world, "anonymous")
     docs = reverse("api-docs")
     assert not _problems(client, [docs], DOCS_POLICY)
     page = client.get(docs).content.decode()
