@@ -1,6 +1,10 @@
 """Small helpers shared by tests (import them from here, never from a conftest.py)."""
 
+import contextlib
 import datetime
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,3 +31,19 @@ def tamper_with_audit_trail(sql: str, params: list[Any]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
+
+
+@contextlib.contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """Serve `handler` on 127.0.0.1 (a free port, yielded) in a thread until the block ends:
+    the partner systems and gateways the tests talk to over real HTTP."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -2,10 +2,11 @@
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.helpers import local_http_server
 
 SUCCESS = (200, {"code": "0", "message": "成功", "message_id": "msg-1"})
 
@@ -43,13 +44,6 @@ def sms_gateway() -> Iterator[SmsGateway]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}/sms/send"
-    try:
+    with local_http_server(Handler) as port:
+        state.url = f"http://127.0.0.1:{port}/sms/send"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -5,7 +5,7 @@ import itertools
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -33,7 +33,7 @@ from notifications.webhooks import (
     webhooks_send_pending,
 )
 from tests.clients import sign_in
-from tests.helpers import at
+from tests.helpers import at, local_http_server
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +75,9 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}/hooks/linzi"
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with local_http_server(Handler) as port:
+        state.url = f"http://127.0.0.1:{port}/hooks/linzi"
+        yield state
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ import email.policy
 import socketserver
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from linzi_platform.celery import app as celery_app
+from tests.helpers import local_http_server
 from tests.reliability.helpers import WAIT_SECONDS, RedisServer, SmtpSink, WebhookReceiver, Workers
 
 
@@ -69,16 +70,10 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}/hooks/linzi"
-    yield state
-    state.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with local_http_server(Handler) as port:
+        state.url = f"http://127.0.0.1:{port}/hooks/linzi"
+        yield state
+        state.release.set()
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ import contextlib
 import importlib.util
 import ipaddress
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+
+from tests.helpers import local_http_server
 
 PASSWORD = "pw-Linzi-2026"  # tests.factories.UserFactory's
 
@@ -61,16 +62,9 @@ def local_receiver() -> Iterator[LocalReceiver]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.port = server.server_port
-    try:
+    with local_http_server(Handler) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def resolver(table: dict[str, list[list[str]]]) -> Callable[..., list[tuple]]:
