@@ -91,6 +91,19 @@ def django_db_setup(django_db_setup: None, django_db_blocker: object) -> Iterato
 
 
 @pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Tasks enqueued after commit run in place, in the test's process, instead of reaching a
+    broker that no worker reads here (live servers and transactional tests commit for real).
+    Celery is imported here, after each xdist worker has chosen its own broker."""
+    from linzi_platform.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def require_postgres(db: None) -> None:
     if connection.vendor != "postgresql":
         service_missing("this test needs PostgreSQL (set DATABASE_URL)")

@@ -3,7 +3,6 @@
 import hmac
 import importlib.util
 import time
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from types import ModuleType
@@ -13,7 +12,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from approvals.models import Licence
-from linzi_platform.celery import app as celery_app
 from notifications.models import Push, PushState
 from notifications.webhooks import webhook_signature
 from organizations.scoping import actor_for_user
@@ -52,15 +50,6 @@ def sign(
 
 def verify(body: bytes, header: str, secret: str = SECRET, timestamp: str = STAMP) -> bool:
     return client.verify_signature(body, header, secret, timestamp, now=NOW)
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks enqueued after commit run in place instead of reaching a broker under var/."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_verify_signature_accepts_the_hmac_of_the_exact_body():

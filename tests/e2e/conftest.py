@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from linzi_platform.celery import app as celery_app
 from tests.e2e.browser import ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, TIMEOUT_MS
 from tests.services import service_missing
 
@@ -49,16 +48,6 @@ def browser() -> Iterator[Any]:
             service_missing(f"chromium at {CHROMIUM_PATH} does not start: {exc}")
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks enqueued after commit (e-mail deliveries) run in place instead of reaching a
-    broker under var/ — the live server commits for real."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """A working day through the services, committed for real; its audit chain verifies (the
 suite's conftest verifies it again before pytest-django erases it)."""
 
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -9,21 +8,10 @@ from django.core.management import call_command
 
 from audit.models import AuditEvent
 from audit.services import verify_chain
-from linzi_platform.celery import app as celery_app
 from notifications.models import Push, PushState
 
 # Any database: committed for real, so also what runs on SQLite is checked.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager_tasks")]
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """No worker runs here: the after-commit sends run in place instead of piling up in
-    the broker for some later worker."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_a_simulated_working_day_leaves_a_long_verified_audit_chain():

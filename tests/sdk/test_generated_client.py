@@ -3,13 +3,11 @@ openapi-python-client and no config, the package installs, names its calls in th
 words, sends each body as what the endpoint takes, and reads the error envelope as a type."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from approvals.models import Licence
-from linzi_platform.celery import app as celery_app
 from notifications.models import Push, PushState
 from tests.clients import api_key_for
 from tests.factories import (
@@ -26,15 +24,6 @@ from tests.sdk.helpers import (
     run_partner_flow,
     throwaway_venv,
 )
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Deliveries enqueued after commit run in place instead of reaching a broker."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.mark.django_db(transaction=True)
