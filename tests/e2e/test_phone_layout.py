@@ -16,10 +16,8 @@ from playwright.sync_api import expect
 from approvals.models import Licence
 from notifications.models import Push, PushState
 from reporting.reports import monthly_report_compile
-from tests.e2e.browser import PHONE, csp_violations, log_in, no_horizontal_scroll, watch_csp
-from tests.e2e.pages import ROLES, html_pages
+from tests.e2e.browser import PHONE, log_in, no_horizontal_scroll
 from tests.e2e.scenario import SUPERVISION_NAME, World, at, licence_record, world_build
-from tests.security.world import World as SecurityWorld
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,33 +122,6 @@ def test_the_public_verification_page_shows_the_status_on_a_phone(
     expect(result).to_contain_text(SUPERVISION_NAME)
     assert no_horizontal_scroll(page)
     screenshot(page, "verify")
-
-
-# --------------------------------------------------------------------------- every page
-
-
-@pytest.mark.parametrize("who", [*ROLES, "anonymous"])
-def test_every_page_fits_a_phone_for_every_role(
-    every_page_world: SecurityWorld, new_page: Callable[..., Any], who: str
-):
-    """No page scrolls sideways at 375 px (R19 pages for everyone, the staff pages for
-    every role), and no page breaks the Content-Security-Policy: the one walk of every page
-    in a browser that keeps the policy (the accessibility walk bypasses it for axe)."""
-    page = new_page(**PHONE)
-    csp_reports = watch_csp(page)
-    if who != "anonymous":
-        log_in(page, every_page_world.users[who].username)
-    too_wide, broken, blocked, seen = [], [], [], 0
-    for url in html_pages(page, every_page_world, anonymous=who == "anonymous", broken=broken):
-        seen += 1
-        if not no_horizontal_scroll(page):
-            width = page.evaluate("document.documentElement.scrollWidth")
-            too_wide.append(f"{url}: {width} px")
-        blocked += csp_violations(page)
-    assert seen >= (5 if who == "anonymous" else 40), seen
-    assert not broken, f"{who}: pages that failed: {broken}"
-    assert not too_wide, f"{who}: wider than the 375-px screen: {too_wide}"
-    assert not blocked and not csp_reports, f"{who}: CSP violations: {blocked + csp_reports}"
 
 
 @pytest.mark.parametrize("who", ["staff", "anonymous"])
