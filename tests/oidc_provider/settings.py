@@ -10,7 +10,7 @@ CONFIG = json.loads(Path(os.environ["OIDC_TEST_PROVIDER_CONFIG"]).read_text(enco
 ISSUER = os.environ["OIDC_TEST_PROVIDER_ISSUER"]
 
 DEBUG = False
-SECRET_KEY = "test-identity-provider-only"  # noqa: S105
+SECRET_KEY = "test-identity-provider-only"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -60,9 +60,12 @@ def _rsa_key_pem() -> str:
 
 
 @contextlib.contextmanager
-def identity_provider(people: dict[str, dict[str, str]]) -> Iterator[Provider]:
+def identity_provider(
+    people: dict[str, dict[str, str]], *, platform_callback: str = PLATFORM_CALLBACK
+) -> Iterator[Provider]:
     """Start the provider with `people` (account → name, department) and the two client
-    applications; stop it when the block ends."""
+    applications (the platform's redirecting to `platform_callback`: a live server's, for a
+    real browser); stop it when the block ends."""
     with tempfile.TemporaryDirectory(prefix="oidc-provider-") as folder:
         config = Path(folder) / "config.json"
         config.write_text(
@@ -77,7 +80,7 @@ def identity_provider(people: dict[str, dict[str, str]]) -> Iterator[Provider]:
                             "name": "临淄区审批监管互动平台",
                             "client_id": PLATFORM,
                             "client_secret": SECRETS[PLATFORM],
-                            "redirect_uri": PLATFORM_CALLBACK,
+                            "redirect_uri": platform_callback,
                         },
                         {
                             "name": "另一个业务系统",
@@ -147,9 +150,9 @@ class Browser:
     def _idp_get(self, url: str) -> requests.Response:
         return self.idp.get(url, allow_redirects=False, timeout=TIMEOUT)
 
-    def consent(self, authorize_url: str) -> str:
-        """Sign in at the provider (when it asks) and allow the application: the address the
-        provider sends the browser back to, not followed."""
+    def consent(self, authorize_url: str, *, allow: bool = True) -> str:
+        """Sign in at the provider (when it asks) and allow the application (or cancel): the
+        address the provider sends the browser back to, not followed."""
         response = self._idp_get(authorize_url)
         if response.status_code == 302 and "/accounts/login/" in response.headers["Location"]:
             login_url = urljoin(authorize_url, response.headers["Location"])
@@ -161,10 +164,9 @@ class Browser:
             response = self._idp_get(urljoin(login_url, response.headers["Location"]))
         assert response.status_code == 200, response.text[:2000]
         fields = _form_fields(response.text, "#authorizationForm")
-        fields["allow"] = "Authorize"
-        answer = self.idp.post(
-            response.url, data=fields, allow_redirects=False, timeout=TIMEOUT
-        )
+        if allow:
+            fields["allow"] = "Authorize"
+        answer = self.idp.post(response.url, data=fields, allow_redirects=False, timeout=TIMEOUT)
         assert answer.status_code == 302, answer.text[:2000]
         return answer.headers["Location"]
 
@@ -223,7 +225,7 @@ def token_proxy(proxy: TokenProxy) -> Iterator[str]:
     """Serve `proxy` on 127.0.0.1; yields its URL, to name as the token endpoint."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {
                 name: self.headers[name]
@@ -243,7 +245,7 @@ def token_proxy(proxy: TokenProxy) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(out)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     with local_http_server(Handler) as port:

@@ -147,6 +147,19 @@ def test_the_provider_checks_the_pkce_verifier_the_platform_kept(oidc, staff) ->
     assert _last_refusal().details["reason"] == "provider_error"
 
 
+def test_cancelling_at_the_provider_signs_nobody_in(oidc, staff) -> None:
+    browser = Browser("zhangsan")
+    back = browser.consent(browser.start(), allow=False)
+    assert query(back)["error"] == "access_denied"
+
+    response = browser.come_back(back)
+
+    assert response.status_code == 403
+    assert "统一身份认证未完成" in response.content.decode()
+    assert not _signed_in(browser)
+    assert _last_refusal().details["reason"] == "provider_error"
+
+
 def test_an_unknown_person_is_refused_with_a_page_that_says_whom_to_ask(oidc, staff) -> None:
     browser = Browser("wangwu")
 
@@ -316,3 +329,12 @@ def test_an_unreachable_provider_is_a_page_not_an_error(settings, staff) -> None
     assert response.status_code == 503
     assert "暂时无法连接统一身份认证服务" in response.content.decode()
     assert _last_refusal().details["reason"] == "provider_unavailable"
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(oidc, staff, settings) -> None:
+    settings.OIDC_ISSUER = oidc.issuer.replace("127.0.0.1", "localhost")
+
+    response = Browser("zhangsan").platform.get(reverse("oidc:start"))
+
+    assert response.status_code == 503
+    assert "another issuer" in _last_refusal().details["error"]

@@ -154,3 +154,15 @@ def test_the_refusal_page_names_the_administrators_without_a_support_contact(set
     page = refusal_page(request, "unknown_account").content.decode()
 
     assert "平台管理员：钱管理" in page
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_names_the_support_contact(client: Client, settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SUPPORT_CONTACT = "区行政审批服务局信息科 0533-7180000"
+    user = StaffFactory().user
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(reverse("login"), {"username": user.username, "password": "x"})
+
+    assert response.status_code == 429
+    assert "平台管理员：区行政审批服务局信息科 0533-7180000" in response.content.decode()
