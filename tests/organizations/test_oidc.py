@@ -29,6 +29,9 @@ from tests.organizations.oidc_helpers import (
     token_proxy,
 )
 
+# One worker runs them all (make test's --dist loadgroup): the provider starts once.
+pytestmark = pytest.mark.xdist_group("oidc_provider")
+
 SUPPORT = "区行政审批服务局信息科 0533-7180000"
 # The district's directory at the provider: account → name and department (code or name).
 PEOPLE = {
