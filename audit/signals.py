@@ -23,7 +23,11 @@ def _request_details(request: HttpRequest | None) -> dict[str, Any]:
 
 
 def record_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action=LOGIN, obj=user, details=_request_details(request))
+    details = _request_details(request)
+    # A way in other than the password names itself on the request (e.g. unified identity
+    # sign-in: method and the provider's subject).
+    details.update(getattr(request, "sign_in_details", None) or {})
+    audit_record(actor=user, action=LOGIN, obj=user, details=details)
 
 
 def record_logout(

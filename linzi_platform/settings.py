@@ -155,7 +155,10 @@ CACHES = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, refusing every password while PASSWORD_SIGN_IN is off.
+    "organizations.sign_in.PasswordBackend",
+    # Unified identity sign-in (统一身份认证, OpenID Connect): only its callback calls it.
+    "organizations.oidc.backend.StaffOidcBackend",
 ]
 # Staff passwords (GB/T 22239-2019 8.1.4.1 a): at least 10 characters of three of the four
 # kinds, not like the user name, not a common password, none of the last 5 again
@@ -184,6 +187,61 @@ if PASSWORD_POLICY_EXEMPT_DEMO and not DEBUG:
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Unified identity sign-in (统一身份认证) over OpenID Connect (organizations/oidc/): on when
+# OIDC_ISSUER names the district's identity provider. The authorisation code flow with PKCE
+# (S256) and a nonce; the ID token is RS256, checked against the provider's JWKS, its issuer and
+# its audience (this client id). Endpoints come from the issuer's
+# .well-known/openid-configuration unless named one by one (OIDC_OP_*_ENDPOINT). The account
+# claim names the platform user (it must exist and have a staff membership: nobody is created);
+# the department claim, when named, must name that membership's department.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile")
+OIDC_ACCOUNT_CLAIM = os.environ.get("OIDC_ACCOUNT_CLAIM", "preferred_username")
+OIDC_DEPARTMENT_CLAIM = os.environ.get("OIDC_DEPARTMENT_CLAIM", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The client secret in an HTTP Basic header at the token endpoint (client_secret_basic)
+# instead of the request body (client_secret_post), for providers that accept only that.
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+# Seconds the provider's answers are waited for, and the discovery document is kept.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_DISCOVERY_CACHE_SECONDS = int(os.environ.get("OIDC_DISCOVERY_CACHE_SECONDS", "3600"))
+# Seconds of clock difference tolerated between the provider and the platform (exp, iat).
+OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS", "60"))
+# mozilla-django-oidc's own settings, fixed: RS256 only, PKCE and a nonce, nobody created.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+# Whom a refused person is told to ask (the refusal page, the lockout page): e.g. "区行政审批
+# 服务局信息科 0533-7180000". Empty: the page names the platform administrators.
+SUPPORT_CONTACT = os.environ.get("SUPPORT_CONTACT", "")
+# Signing in with the platform's own user name and password (the embedded default). Off, only
+# unified identity sign-in remains: the login page shows no password form and every password
+# is refused, the admin's login too.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+if not PASSWORD_SIGN_IN and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGN_IN is off but OIDC_ISSUER is not set: nobody could sign in. Set "
+        "OIDC_ISSUER (and OIDC_CLIENT_ID, OIDC_CLIENT_SECRET) or turn PASSWORD_SIGN_IN on."
+    )
+if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER must be an https:// address with DEBUG off: the ID token and the "
+        "client secret would otherwise travel in the clear."
+    )
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "OIDC_ISSUER is set but OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is not: set both, as "
+        "registered with the identity provider."
+    )
 
 # django-axes: lock a username+address out after 5 failed logins, an address after 20 (any
 # usernames), a username after 10 (any addresses, within 15 minutes, never at an address the

@@ -9,8 +9,7 @@ from approvals import api as approvals_api
 from approvals import catalog_api
 from notifications import api as notifications_api
 from organizations import api as organizations_api
-from organizations import password_views
-from organizations.forms import LoginForm
+from organizations import password_views, sign_in
 from reporting import api as report_api
 from reporting import views as reporting_views
 
@@ -54,19 +53,16 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("dashboard/", reporting_views.dashboard, name="dashboard"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("accounts/login/", sign_in.StaffLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include("organizations.two_factor")),
+    path("accounts/oidc/", include("organizations.oidc.views")),
     path("accounts/password/", password_views.password_change, name="password-change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", views.health, name="health"),
     path("session/keepalive/", sessions.keepalive, name="session-keepalive"),
+    # Before the admin's own: under unified identity sign-in it leads to the platform's login.
+    path("admin/login/", sign_in.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("catalog/", include("approvals.catalog_urls")),
     path("", include("approvals.public_urls")),

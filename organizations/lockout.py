@@ -235,6 +235,10 @@ def lockout_response(
     return render(
         request,
         settings.AXES_LOCKOUT_TEMPLATE,
-        {"scope": scope, "minutes": int(window.total_seconds() // 60)},
+        {
+            "scope": scope,
+            "minutes": int(window.total_seconds() // 60),
+            "support_contact": settings.SUPPORT_CONTACT,
+        },
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )

@@ -10,6 +10,8 @@ changed regularly).
   PasswordChangeRequiredMiddleware sends such a person to the change page.
 - The demo accounts of `make run` are exempt only where PASSWORD_POLICY_EXEMPT_DEMO is set
   (never in production): the demo app registers their user names.
+- A session signed in through unified identity sign-in (organizations/oidc/) used no platform
+  password: its age and a forced change do not hold it up (the next password sign-in does).
 """
 
 import datetime
@@ -32,6 +34,7 @@ from django.utils.translation import ngettext
 from audit.services import audit_record
 
 from .models import PasswordHistory, PasswordState
+from .sign_in import signed_in_by_oidc
 
 PASSWORD_CHANGE = "auth.password_change"  # noqa: S105 (an audit action)
 PASSWORD_RESET = "auth.password_reset"  # noqa: S105 (an audit action)
@@ -287,6 +290,8 @@ class PasswordChangeRequiredMiddleware:
             and session.get(SESSION_KEY) is not None
             and request.user.is_authenticated
             and not _passes(request.path)
+            # Signed in at the identity provider: this session never used the password.
+            and not signed_in_by_oidc(request)
         ):
             reason = _session_reason(request)
             if reason is not None:

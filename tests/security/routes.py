@@ -241,6 +241,7 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     "schema": "OpenAPI schema (API contract)",
     "api-docs": "interactive API docs (API contract)",
     "admin:login": "the admin login page itself",
+    "admin-login": "the admin login page itself (the platform's, under unified identity sign-in)",
     "admin:logout": "ending a session holds no data",
 }
 # Answers a redirect that is not the login page, to a page that itself requires login.
