@@ -210,3 +210,13 @@ def admin_client(admin_user):
 def _media_in_tmp(settings, tmp_path: Path) -> None:
     """Uploads and generated files of a test never land in the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: the per-address rate limits of the public
+    pages (R19) and the API throttles count in it, and under frozen time a window never
+    ends, so one test's visits would otherwise be refused in the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
