@@ -591,7 +591,7 @@ def p5_api_key(*, seeded: Seeded, runs: int) -> Figure:
         ours=fmt_seconds(per_request),
         reference=fmt_seconds(reference),
         ratio=per_request / reference,
-        target="< 1 ms",
-        passed=per_request < 0.001,
+        target="≤ 1.5×",
+        passed=per_request <= 1.5 * reference,
         note=f"mean of {runs}; reference = one primary-key SELECT of the client row",
     )

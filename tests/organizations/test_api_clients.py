@@ -44,6 +44,28 @@ def test_a_key_authenticates_as_its_department_and_records_when_it_was_used():
     assert ApiClient.objects.get().last_used_at is not None
 
 
+def test_the_key_is_found_with_its_department_in_one_query_as_the_orm_would_load_it(
+    django_assert_num_queries,
+):
+    """The lookup every API request makes is one SELECT written once (P5): the client and
+    its department come back as the ORM loads them, aware datetimes included."""
+    key = create_key()
+    ApiClient.objects.update(
+        last_used_at=timezone.now(), expiry_date=timezone.now() + timedelta(days=30)
+    )
+    expected = ApiClient.objects.select_related("department").get()
+    with django_assert_num_queries(1):
+        client = ApiClient.objects.get_from_key(key)
+        department = client.department
+    assert client == expected and department == expected.department
+    assert client.name == "监管业务系统" and department.code == "scjg-k"
+    assert client.last_used_at == expected.last_used_at and timezone.is_aware(client.last_used_at)
+    assert client.expiry_date == expected.expiry_date and not client.has_expired
+    assert client.created == expected.created and timezone.is_aware(client.created)
+    with pytest.raises(ApiClient.DoesNotExist):
+        ApiClient.objects.get_from_key(key[:-1] + ("A" if key[-1] != "A" else "B"))
+
+
 def test_a_revoked_key_is_refused_at_once():
     key = create_key()
     ApiClient.objects.update(revoked=True)
