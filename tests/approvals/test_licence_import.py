@@ -5,10 +5,12 @@ pushes (R1) only when the admin chose 补推 — which a second run, or a second
 same file, leaves as it is."""
 
 import datetime
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -393,10 +395,6 @@ def test_a_confirmed_import_cannot_be_confirmed_again(
 def test_two_workers_on_the_same_import_take_turns_on_postgresql(
     require_postgres, transactional_db, platform_admin, approval_department, food_item, settings
 ):
-    import threading
-
-    from django.db import connection
-
     settings.LICENCE_IMPORT_BATCH_SIZE = 3
     job = confirmed(
         import_checked(
