@@ -29,7 +29,7 @@ from ..models import LicenceImport
 from ..models import LicenceImportState as State
 from .columns import COLUMNS, TEMPLATE_FILE_NAME, template_workbook
 from .files import max_bytes
-from .selectors import import_licences, import_problem_rows, import_progress
+from .selectors import import_licences, import_problem_rows, import_progress, problems_workbook
 from .services import (
     licence_import_confirm,
     licence_import_discard,
@@ -113,6 +113,11 @@ class LicenceImportAdmin(PlatformModelAdmin):
                 "<int:object_id>/progress/",
                 view(self.progress_view),
                 name="approvals_licenceimport_progress",
+            ),
+            path(
+                "<int:object_id>/problems/",
+                view(self.problems_view),
+                name="approvals_licenceimport_problems",
             ),
             path(
                 "<int:object_id>/status/",
@@ -205,6 +210,7 @@ class LicenceImportAdmin(PlatformModelAdmin):
             request,
             "upload.html",
             gettext("Import licences in force"),
+            crumb=gettext("Upload a file"),
             form=form,
             columns=COLUMNS,
         )
@@ -245,6 +251,14 @@ class LicenceImportAdmin(PlatformModelAdmin):
             licences=list(import_licences(job)[:LICENCES_SHOWN]) if done else [],
             page=self._problems_page(request, job) if done else None,
         )
+
+    def problems_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The rows with problems as a workbook, to correct the file row by row."""
+        job = self._job(request, object_id)
+        response = HttpResponse(problems_workbook(job), XLSX_TYPE)
+        name = gettext("Problems of %(file)s.xlsx") % {"file": job.file_name.rsplit(".", 1)[0]}
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
 
     def status_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
         job = self._job(request, object_id)

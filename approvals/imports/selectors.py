@@ -2,14 +2,17 @@
 the bar survives a reload) and its rows."""
 
 import datetime
+import io
 from dataclasses import asdict, dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from ..models import Licence, LicenceImport, LicenceImportOutcome, LicenceImportRow
 from ..models import LicenceImportState as State
+from .columns import header
 from .services import licence_import_stalled
 
 
@@ -76,17 +79,24 @@ def import_summary(job: LicenceImport) -> str:
         "existing": job.existing_rows,
         "problems": job.problem_rows,
     }
-    if job.repush:
-        summary += " " + _("%(pushes)d pushes sent to the supervision departments.") % {
-            "pushes": job.pushes_sent
-        }
-    else:
-        summary += " " + _("No push was sent.")
     return str(summary)
 
 
 def import_problem_rows(job: LicenceImport) -> QuerySet[LicenceImportRow]:
     return job.rows.filter(outcome=LicenceImportOutcome.PROBLEM).order_by("row_number")
+
+
+def problems_workbook(job: LicenceImport) -> bytes:
+    """The rows with problems: row number, licence number, counterparty and every problem."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rows with problems")[:31])
+    sheet.append([_("Row"), header("licence_no"), header("name"), _("Problems")])
+    for found in import_problem_rows(job).iterator(chunk_size=2000):
+        problems = "；".join(f"{p['column']}：{p['message']}" for p in found.problems)
+        sheet.append([found.row_number, found.licence_no, found.counterparty_name, problems])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def import_licences(job: LicenceImport) -> QuerySet[Licence]:

@@ -107,7 +107,7 @@ def test_upload_check_confirm_and_progress_through_the_pages(
 
     done = admin_page.get(url("progress", job), HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = page_text(done)
-    assert "已导入" in text and "新导入许可 2" in text and "未选择补推" in text
+    assert "已导入" in text and "新导入许可 2" in text and "未向监管部门补推（未选择补推）" in text
     licence = Licence.objects.order_by("licence_no").first()
     assert reverse("public:verify", args=[licence.supervision_code]) in done.content.decode()
     listed = admin_page.get(
@@ -125,7 +125,7 @@ def test_补推_chosen_on_the_page_sends_the_pushes(
     with django_capture_on_commit_callbacks(execute=True):
         admin_page.post(url("confirm", job), {"repush": "on"})
     assert Push.objects.filter(kind="approval_decision").count() == 1
-    assert "已向监管部门补推 1 条推送" in page_text(admin_page.get(url("progress", job)))
+    assert "已向监管部门补推 1 条推送。" in page_text(admin_page.get(url("progress", job)))
 
 
 def test_the_progress_page_and_its_status_survive_a_reload(
@@ -283,3 +283,25 @@ def test_staff_without_the_permission_are_refused(approval_department):
     for name in ("upload", "template"):
         assert staff.get(url(name)).status_code == 403
     assert LicenceImport.objects.count() == 0
+
+
+def test_the_rows_with_problems_download_as_a_workbook(admin_page, approval_department):
+    upload(
+        admin_page,
+        xlsx_bytes([row(1), row(2, item="不存在的事项", credit_code="123")]),
+        "二月导出.xlsx",
+        department=approval_department,
+    )
+    job = LicenceImport.objects.get()
+    licence_import_check(job_id=job.pk)
+    assert url("problems", job) in admin_page.get(url("preview", job)).content.decode()
+    response = admin_page.get(url("problems", job))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=utf-8''%E4%BA%8C%E6%9C%88" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[0] == ("行号", "许可文（编）号", "行政相对人名称", "问题")
+    assert rows[1][:3] == (3, row(2)["许可文（编）号"], "临淄齐鲁食品有限公司2")
+    assert rows[1][3] == (
+        "事项名称：未知事项“不存在的事项”：划转事项目录中没有这个事项。；"
+        "统一社会信用代码：统一社会信用代码应为 18 位，当前 3 位。"
+    )
