@@ -25,7 +25,7 @@ from linzi_platform.web_errors import call_service
 from organizations.models import Department, DepartmentKind
 from organizations.scoping import actor_for_user
 
-from ..models import LicenceImport
+from ..models import LicenceImport, LicenceImportRow
 from ..models import LicenceImportState as State
 from .columns import COLUMNS, TEMPLATE_FILE_NAME, template_workbook
 from .files import max_bytes
@@ -296,4 +296,24 @@ class LicenceImportAdmin(PlatformModelAdmin):
         return redirect(self.job_url(job))
 
 
+class LicenceImportRowAdmin(PlatformModelAdmin):
+    """The rows of the imports as checked, read-only: the import's pages show them."""
+
+    list_display = ["row_number", "job", "licence_no", "counterparty_name", "outcome", "licence"]
+    list_filter = ["outcome"]
+    list_select_related = ["job", "licence__item"]
+    search_fields = ["licence_no", "counterparty_name", "job__file_name"]
+    raw_id_fields = ["job", "licence"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 admin.site.register(LicenceImport, LicenceImportAdmin)
+admin.site.register(LicenceImportRow, LicenceImportRowAdmin)
