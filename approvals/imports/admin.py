@@ -28,7 +28,7 @@ from organizations.scoping import actor_for_user
 from ..models import LicenceImport, LicenceImportRow
 from ..models import LicenceImportState as State
 from .columns import COLUMNS, TEMPLATE_FILE_NAME, template_workbook
-from .files import max_bytes
+from .files import file_too_large_message, max_bytes
 from .selectors import import_licences, import_problem_rows, import_progress, problems_workbook
 from .services import (
     licence_import_confirm,
@@ -69,6 +69,13 @@ class UploadForm(ServiceErrorsMixin, forms.Form):
             "(.xlsx) or CSV in UTF-8 or GB18030."
         ) % {"size": filesizeformat(max_bytes()), "rows": _max_rows()}
         self.fields["file"].error_messages["required"] = gettext("Choose the file to import.")
+        # The page's script says so before a file over the limit is sent (the server too).
+        self.fields["file"].widget.attrs.update(
+            {
+                "data-max-bytes": str(max_bytes()),
+                "data-too-large": file_too_large_message(),
+            }
+        )
 
 
 def _max_rows() -> int:

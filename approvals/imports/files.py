@@ -43,14 +43,17 @@ def max_bytes() -> int:
     return settings.LICENCE_IMPORT_MAX_BYTES
 
 
+def file_too_large_message() -> str:
+    return _("The file is larger than %(limit)s: split it and import the parts one by one.") % {
+        "limit": filesizeformat(max_bytes())
+    }
+
+
 def file_kind(*, name: str, size: int | None, head: bytes) -> str:
     """XLSX or CSV from the name, once the size and the leading bytes agree with it."""
     suffix = PurePath(name or "").suffix.lower()
     if size is not None and size > max_bytes():
-        raise ImportFileError(
-            _("The file is larger than %(limit)s: split it and import the parts one by one.")
-            % {"limit": filesizeformat(max_bytes())}
-        )
+        raise ImportFileError(file_too_large_message())
     if suffix == ".xls" or (suffix == ".xlsx" and head.startswith(OLE_SIGNATURE)):
         raise ImportFileError(
             _(

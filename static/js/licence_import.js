@@ -1,3 +1,32 @@
+// The upload form: a file over the import's size limit is refused here, before it is sent
+// (the server refuses it too, with the same message).
+(function () {
+  var input = document.querySelector("input[type=file][data-max-bytes]");
+  if (!input) {
+    return;
+  }
+  var limit = Number(input.getAttribute("data-max-bytes"));
+  var note = document.createElement("p");
+  note.className = "errornote";
+  note.hidden = true;
+  note.setAttribute("role", "alert");
+  note.textContent = input.getAttribute("data-too-large");
+  input.parentNode.insertBefore(note, input.nextSibling);
+  function tooLarge() {
+    var file = input.files && input.files[0];
+    return Boolean(file && limit && file.size > limit);
+  }
+  input.addEventListener("change", function () {
+    note.hidden = !tooLarge();
+  });
+  input.form.addEventListener("submit", function (event) {
+    if (tooLarge()) {
+      note.hidden = false;
+      event.preventDefault();
+    }
+  });
+})();
+
 // The progress of an import of licences in force (admin): the page reads its state from
 // the database when it is drawn, so a reload shows where the import stands; this script
 // asks the status endpoint every few seconds and moves the bar meanwhile. When the check

@@ -44,6 +44,7 @@ def test_an_admin_imports_licences_in_force_and_watches_the_progress(
     monkeypatch.setattr(import_services, "_enqueue_check", lambda job: None)
     monkeypatch.setattr(import_services, "_enqueue_run", lambda job: None)
     settings.LICENCE_IMPORT_BATCH_SIZE = 2
+    settings.LICENCE_IMPORT_MAX_BYTES = 100 * 1024
     rows = [
         row(1),
         row(2, item="网吧经营许可"),
@@ -62,7 +63,18 @@ def test_an_admin_imports_licences_in_force_and_watches_the_progress(
     page.goto(reverse("admin:approvals_licenceimport_upload"))
     expect(page.get_by_role("heading", name="存量许可导入")).to_be_visible()
     screenshot(page, "upload")
-    page.get_by_label("导入文件（Excel 或 CSV）").set_input_files(
+    chooser = page.get_by_label("导入文件（Excel 或 CSV）")
+    # Too large: said at once, and not sent.
+    chooser.set_input_files(
+        files=[{"name": "大文件.csv", "mimeType": "text/csv", "buffer": b"x" * 200 * 1024}]
+    )
+    expect(page.get_by_role("alert")).to_have_text(
+        "文件超过 100.0 KB，请拆分成几个文件后分批导入。"
+    )
+    page.get_by_role("button", name="上传并检查").click()
+    assert LicenceImport.objects.count() == 0
+    screenshot(page, "too-large")
+    chooser.set_input_files(
         files=[
             {
                 "name": "原审批系统导出.xlsx",
