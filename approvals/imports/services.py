@@ -134,9 +134,14 @@ def licence_import_check(*, job_id: int) -> LicenceImport | None:
     with translation.override(settings.LANGUAGE_CODE):
         try:
             rows = _checked_rows(job)
-        except ImportFileError as exc:
+        except (ImportFileError, OSError) as exc:
+            error = (
+                str(exc)
+                if isinstance(exc, ImportFileError)
+                else _("The uploaded file cannot be read on the server any more: upload it again.")
+            )
             LicenceImport.objects.filter(pk=job.pk, state=LicenceImportState.CHECKING).update(
-                state=LicenceImportState.FAILED, error=str(exc), updated_at=timezone.now()
+                state=LicenceImportState.FAILED, error=error, updated_at=timezone.now()
             )
             return job
     with transaction.atomic():

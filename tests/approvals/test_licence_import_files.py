@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from approvals.imports.checks import check_import_limits
 from approvals.imports.columns import HEADERS, template_workbook
-from approvals.imports.services import licence_import_upload
+from approvals.imports.services import licence_import_check, licence_import_upload
 from approvals.models import Licence, LicenceImport
 from audit.models import AuditEvent
 from organizations.scoping import actor_for_user
@@ -208,3 +208,17 @@ def test_the_check_refuses_an_import_limit_the_request_limit_would_cut_off(setti
     [error] = check_import_limits()
     assert isinstance(error, Error) and error.id == "approvals.E002"
     assert "REQUEST_MAX_BYTES" in error.msg
+
+
+def test_a_stored_file_gone_from_the_server_fails_the_check_in_chinese(
+    platform_admin, approval_department
+):
+    job, _created = licence_import_upload(
+        actor=actor_for_user(platform_admin),
+        department=approval_department,
+        upload=upload_file(xlsx_bytes([row()])),
+    )
+    job.file.storage.delete(job.file.name)
+    licence_import_check(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.error) == ("failed", "服务器上已读取不到上传的文件，请重新上传。")
