@@ -12,6 +12,7 @@ from linzi_platform.uploads import validate_upload
 from notifications.admin import PushAdmin
 from notifications.models import Push
 
+from .imports import admin as imports_admin  # noqa: F401 - registers the import's admin
 from .models import (
     ApprovalItem,
     ItemSampleText,
@@ -114,6 +115,12 @@ class LicenceAdmin(ReadOnlyAdminMixin, PlatformModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Licence]:
         return super().get_queryset(request).select_related("item", "counterparty", "department")
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The licences of one import of licences in force, linked from its page.
+        if lookup == "import_rows__job":
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(LicenceStatusChange)

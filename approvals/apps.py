@@ -9,11 +9,15 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from . import push_kinds, reorganisation
+        from .imports.checks import check_import_limits
 
         push_kinds.register()
         reorganisation.register()
         register_item_choices(_item_choices)
+        checks.register(check_import_limits)
 
 
 def _item_choices() -> list[tuple[str, str]]:

@@ -228,3 +228,125 @@ class LicenceStatusChange(models.Model):
         return (
             f"{self.licence_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
         )
+
+
+class LicenceImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Awaiting confirmation")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class LicenceImport(models.Model):
+    """An import of licences in force (存量许可) from the approval department's earlier
+    system: the file, who uploaded and confirmed it, its rows' check and the progress of the
+    import, which a re-run resumes where it stopped."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="licence_imports",
+        verbose_name=_("approval department"),
+    )
+    file = models.FileField(_("file"), upload_to="licence_imports/%Y/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_hash = models.CharField(_("file checksum (SHA-256)"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_by_label = models.CharField(_("uploaded by (label)"), max_length=150)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=LicenceImportState.choices,
+        default=LicenceImportState.CHECKING,
+    )
+    repush = models.BooleanField(_("push again to the supervision departments"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_by_label = models.CharField(_("confirmed by (label)"), max_length=150, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    new_rows = models.PositiveIntegerField(_("rows to import"), default=0)
+    existing_rows = models.PositiveIntegerField(_("rows already recorded"), default=0)
+    problem_rows = models.PositiveIntegerField(_("rows with problems"), default=0)
+    limited_access_rows = models.PositiveIntegerField(_("rows under limited access"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    imported_rows = models.PositiveIntegerField(_("licences imported"), default=0)
+    pushes_sent = models.PositiveIntegerField(_("pushes sent"), default=0)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import of licences in force")
+        verbose_name_plural = _("imports of licences in force")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            # The same file is imported once per department: uploading it again finds this one.
+            models.UniqueConstraint(
+                fields=["department", "file_hash"],
+                condition=~Q(state__in=["failed", "discarded"]),
+                name="licence_import_file_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.file_name)
+
+
+class LicenceImportOutcome(models.TextChoices):
+    NEW = "new", _("To import")
+    EXISTING = "existing", _("Already recorded")
+    PROBLEM = "problem", _("Has problems")
+    IMPORTED = "imported", _("Imported")
+
+
+class LicenceImportRow(models.Model):
+    """One data row of an import's file: its values as checked, its problems in the
+    platform's language, and what became of it."""
+
+    job = models.ForeignKey(
+        LicenceImport, on_delete=models.CASCADE, related_name="rows", verbose_name=_("import")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    licence_no = models.CharField(_("licence number"), max_length=200, blank=True)
+    counterparty_name = models.CharField(_("counterparty"), max_length=200, blank=True)
+    values = models.JSONField(_("values"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=LicenceImportOutcome.choices)
+    licence = models.ForeignKey(
+        Licence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_rows",
+        verbose_name=_("licence"),
+    )
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["job", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row_number"], name="licence_import_row_once")
+        ]
+        indexes = [
+            models.Index(fields=["job", "outcome", "row_number"], name="licence_import_row_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.licence_no}"

@@ -3,9 +3,13 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from .imports.tasks import licence_import_check_task, licence_import_run_task
 from .opendata import open_data_generate_all
 
 logger = logging.getLogger(__name__)
+
+# Celery finds the tasks of this module; those of the import live with it.
+__all__ = ["licence_import_check_task", "licence_import_run_task", "regenerate_open_data"]
 
 
 @shared_task(name="approvals.regenerate_open_data")

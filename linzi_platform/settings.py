@@ -316,6 +316,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440))
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", 105 * 1024 * 1024))
 
+# Import of licences in force (admin, 存量许可导入): the largest file, the most rows of one file,
+# the rows written per transaction. The file limit stays below REQUEST_MAX_BYTES, so that a
+# file over it is refused by the upload form with a message saying so (`manage.py check`).
+LICENCE_IMPORT_MAX_BYTES = int(os.environ.get("LICENCE_IMPORT_MAX_BYTES", 15 * 1024 * 1024))
+LICENCE_IMPORT_MAX_ROWS = int(os.environ.get("LICENCE_IMPORT_MAX_ROWS", 100_000))
+LICENCE_IMPORT_BATCH_SIZE = int(os.environ.get("LICENCE_IMPORT_BATCH_SIZE", 500))
+
 # Security headers; the secure-transport ones default on whenever DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -2,8 +2,10 @@
 
 from approvals.decision_checks import AccessCheck, register_decision_check
 
-from .selectors import counterparty_access
+from .selectors import counterparties_access, counterparty_access
 
 
 def register() -> None:
-    register_decision_check(AccessCheck(access=counterparty_access))
+    register_decision_check(
+        AccessCheck(access=counterparty_access, access_many=counterparties_access)
+    )

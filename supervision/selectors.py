@@ -72,7 +72,33 @@ def counterparty_access(
     )
     if not listings:  # most counterparties: no need to read the rules
         return AccessCheck(level=AccessLevel.NORMAL)
+    return _access_from(listings, access_rules())
+
+
+def counterparties_access(
+    *, counterparties: list[Counterparty], on: datetime.date | None = None
+) -> dict[int, AccessCheck]:
+    """R7 for many counterparties at once (an import of licences in force): their access by
+    id, from one query of the listings in force; a counterparty without one has normal
+    access and is left out."""
+    ids = [party.pk for party in counterparties if party.pk is not None]
+    if not ids:
+        return {}
+    by_party: dict[int, list[CounterpartyListing]] = {}
+    for listing in (
+        listings_in_force(on=on)
+        .filter(counterparty_id__in=ids)
+        .select_related("department")
+        .order_by("listed_on", "id")
+    ):
+        by_party.setdefault(listing.counterparty_id, []).append(listing)
+    if not by_party:
+        return {}
     rules = access_rules()
+    return {party: _access_from(listings, rules) for party, listings in by_party.items()}
+
+
+def _access_from(listings: list[CounterpartyListing], rules: dict[str, str]) -> AccessCheck:
     level = AccessLevel.NORMAL
     reasons = []
     for listing in listings:

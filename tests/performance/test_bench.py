@@ -17,6 +17,7 @@ from audit.services import AuditEntry, audit_record_many, verify_chain
 ROOT = Path(settings.BASE_DIR)
 FIGURES = (
     "P1 ", "P2 ", "P3.1 ", "P3.2 ", "P3.3 ", "P3.4 ", "P3.5 ", "P3.6 ", "P3.7 ", "P4 ", "P5 ",
+    "P6 ",
 )  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """`manage.py bench [--quick]`: seed a province-scale push table in its own PostgreSQL
-database and print the performance figures P1–P5 (docs/performance.md explains them)."""
+database and print the performance figures P1–P6 (docs/performance.md explains them)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from benchmarks import figures, seed, table
+from benchmarks import figures, import_figure, seed, table
 
 DEFAULT_BENCH_DB = "linzi_bench"
 QUICK_FACTOR = 0.1
@@ -25,7 +25,7 @@ REFUSAL_EXIT_CODE = 2
 
 
 class Command(BaseCommand):
-    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md): P1–P5 in one table."
+    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md): P1–P6 in one table."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -94,6 +94,10 @@ class Command(BaseCommand):
                 clients=options["clients"],
                 per_client=per_client,
             )
+        )
+        self.stdout.write("P6 …")
+        results.append(
+            import_figure.p6_licence_import(seeded=seeded, rows=import_figure.import_rows(factor))
         )
         results.sort(key=lambda f: [int(part) for part in f.key[1:].split(".")])
         elapsed = time.perf_counter() - started
