@@ -1,5 +1,6 @@
-"""The figures P1–P5: each one is our code's time next to a reference measured in the same run
-on the same data, so the ratio holds on any machine even where the absolute times do not."""
+"""The figures P1, P2, P4 and P5 (P3 is in pages.py, P6 in import_figure.py, P8 in
+load.py): each one is our code's time next to a reference measured in the same run on the
+same data, so the ratio holds on any machine even where the absolute times do not."""
 
 from __future__ import annotations
 
@@ -19,25 +20,19 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.test import Client
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from audit.services import audit_record
-from linzi_platform.pagination import _encode
 from notifications.models import Obligation, OverdueRecord, Push, PushState
-from notifications.selectors import INBOX_ORDER
 from notifications.services import pushes_auto_claim_overdue
 from organizations.authentication import ApiKeyAuthentication
-from organizations.models import StaffRole
 from reporting.reports import month_bounds, previous_month, report_figures
 
-from .clients import admin_signed_in
 from .seed import Seeded
 
 
@@ -431,86 +426,6 @@ def p2_sweep(*, loop_sample: int) -> Figure:
         note=f"swept {swept:,}; per-row ORM loop {per_row * 1000:.2f} ms/row "
         f"≈ {fmt_seconds(per_row * len(ids))} for all",
     )
-
-
-# --- P3: inbox pages, big department vs small ------------------------------------------------
-
-
-def _web_cursor(department_id: int, depth: int) -> str:
-    order = [f"-{name}" if descending else name for name, descending in INBOX_ORDER]
-    row = Push.objects.filter(receiver_id=department_id).order_by(*order)[depth - 1]
-    return _encode([getattr(row, name) for name, _desc in INBOX_ORDER])
-
-
-def _api_cursor(department_id: int, depth: int) -> str:
-    import base64
-
-    row = Push.objects.filter(receiver_id=department_id).order_by("-sent_at", "-id")[depth - 1]
-    # DRF's cursor: position = str() of the first ordering field of the last row seen.
-    query = urlencode({"p": str(row.sent_at)}, doseq=True)
-    return base64.b64encode(query.encode("ascii")).decode("ascii")
-
-
-def _page_timer(client: Client, url: str, headers: dict[str, str]) -> Callable[[], None]:
-    def get() -> None:
-        response = client.get(url, secure=True, **headers)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-
-    return get
-
-
-def p3_inbox(
-    *, seeded: Seeded, depth: int, runs: int, big_rows: int, small_rows: int
-) -> list[Figure]:
-    figures = []
-    timers: dict[str, dict[str, Callable[[], None]]] = {}
-    for label, department in (("big", seeded.big), ("small", seeded.small)):
-        web = Client()
-        web.force_login(seeded.users[department.code])
-        api = Client()
-        auth = {"HTTP_AUTHORIZATION": f"Api-Key {seeded.keys[department.code]}"}
-        web_cursor = _web_cursor(department.pk, depth)
-        api_cursor = _api_cursor(department.pk, depth)
-        timers[label] = {
-            "web first page": _page_timer(web, "/pushes/inbox/", {}),
-            f"web page at depth {depth:,}": _page_timer(
-                web, f"/pushes/inbox/?cursor={web_cursor}", {}
-            ),
-            "API first page": _page_timer(api, "/api/v1/pushes/?box=inbox", auth),
-            f"API page at depth {depth:,}": _page_timer(
-                api, f"/api/v1/pushes/?box=inbox&cursor={api_cursor}", auth
-            ),
-        }
-    # The home pages (待办): a clerk's and a head's of each department; the admin's page has
-    # no smaller twin, so it is set against the small department's clerk home.
-    for label, department in (("big", seeded.big), ("small", seeded.small)):
-        clerk = Client()
-        clerk.force_login(seeded.users[department.code])
-        head = Client()
-        head.force_login(seeded.users[f"{department.code}:{StaffRole.HEAD}"])
-        timers[label]["clerk home"] = _page_timer(clerk, "/dashboard/", {})
-        timers[label]["head home"] = _page_timer(head, "/dashboard/", {})
-    admin = admin_signed_in(seeded.users[f"{seeded.approval.code}:{StaffRole.PLATFORM_ADMIN}"])
-    timers["big"]["admin home (vs the small clerk home)"] = _page_timer(admin, "/dashboard/", {})
-    timers["small"]["admin home (vs the small clerk home)"] = timers["small"]["clerk home"]
-    for number, page in enumerate(timers["big"], start=1):
-        big, small = paired_medians(timers["big"][page], timers["small"][page], runs=runs)
-        ratio = big / small
-        figures.append(
-            Figure(
-                key=f"P3.{number}",
-                name=f"{page if 'home' in page else 'inbox ' + page}: "
-                f"{big_rows:,} vs {small_rows:,} rows",
-                ours=fmt_seconds(big),
-                reference=fmt_seconds(small),
-                ratio=ratio,
-                target="<= 1.5x",
-                passed=ratio <= 1.5,
-                note=f"median of {runs}",
-            )
-        )
-    return figures
 
 
 # --- P4: the monthly report ------------------------------------------------------------------

@@ -113,8 +113,10 @@ def seed_reference_data(*, scale: Scale, now: datetime.datetime) -> Seeded:
         )
         StaffMembership.objects.create(user=user, department=department, role=StaffRole.CLERK)
         seeded.users[department.code] = user
-    # The home pages of P3 as each role: heads of the big and the small department, the admin.
+    # The home pages of P3 as each role: heads of the approval, the big and the small
+    # department, the admin.
     for department, role in (
+        (approval, StaffRole.HEAD),
         (seeded.big, StaffRole.HEAD),
         (seeded.small, StaffRole.HEAD),
         (approval, StaffRole.PLATFORM_ADMIN),

@@ -1,5 +1,5 @@
 """`manage.py bench [--quick]`: seed a province-scale push table in its own PostgreSQL
-database and print the performance figures P1–P6 (docs/performance.md explains them)."""
+database and print the performance figures P1–P8 (docs/performance.md explains them)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from benchmarks import figures, import_figure, seed, table
+from benchmarks import figures, import_figure, load, pages, seed, table
 
 DEFAULT_BENCH_DB = "linzi_bench"
 QUICK_FACTOR = 0.1
@@ -25,7 +25,7 @@ REFUSAL_EXIT_CODE = 2
 
 
 class Command(BaseCommand):
-    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md): P1–P6 in one table."
+    help = "Performance benchmark on PostgreSQL + Redis (docs/performance.md): P1–P8 in one table."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -42,6 +42,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--broker-url", default=None, help="Redis (default CELERY_BROKER_URL)")
         parser.add_argument("--clients", type=int, default=8, help="P1 concurrent clients")
+        parser.add_argument(
+            "--load-users", type=int, default=None, help="P8 simulated users (60; quick 12)"
+        )
+        parser.add_argument(
+            "--load-seconds", type=float, default=None, help="P8 duration (120 s; quick 20 s)"
+        )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="run only these figures, e.g. P3,P8 (for working on one figure; the table "
+            "then lacks the others)",
+        )
         parser.add_argument("--scale", type=float, default=None, help=argparse.SUPPRESS)
         parser.add_argument("--output", default=None, help="markdown file (var/bench/last.md)")
 
@@ -69,36 +81,60 @@ class Command(BaseCommand):
         runs = 5 if factor >= 0.5 else 3
         small_runs = max(1, round(factor * 1000))
         results: list[figures.Figure] = []
-        self.stdout.write("P5 …")
-        results.append(figures.p5_api_key(seeded=seeded, runs=max(50, min(2000, small_runs * 2))))
-        self.stdout.write("P3 …")
-        depth = min(10_000, max(25, scale.small_inbox - 50))
-        results += figures.p3_inbox(
-            seeded=seeded,
-            depth=depth,
-            runs=runs * 4 + 1,
-            big_rows=scale.big_inbox,
-            small_rows=scale.small_inbox,
-        )
-        self.stdout.write("P4 …")
-        results.append(figures.p4_report(runs=runs))
-        self.stdout.write("P2 …")
-        results.append(figures.p2_sweep(loop_sample=max(50, min(2000, small_runs * 2))))
-        self.stdout.write("P1 …")
-        per_client = max(10, min(250, small_runs // 4))
-        results.append(
-            figures.p1_ingest(
+        only = {key.strip().upper() for key in options["only"].split(",") if key.strip()}
+
+        def wanted(key: str) -> bool:
+            return not only or key in only
+
+        if wanted("P5"):
+            self.stdout.write("P5 …")
+            results.append(
+                figures.p5_api_key(seeded=seeded, runs=max(50, min(2000, small_runs * 2)))
+            )
+        if wanted("P3"):
+            self.stdout.write("P3 …")
+            depth = min(10_000, max(25, scale.small_inbox - 50))
+            results += pages.p3_pages(
+                seeded=seeded,
+                depth=depth,
+                runs=runs * 4 + 1,
+                big_rows=scale.big_inbox,
+                small_rows=scale.small_inbox,
+            )
+        if wanted("P4"):
+            self.stdout.write("P4 …")
+            results.append(figures.p4_report(runs=runs))
+        if wanted("P2"):
+            self.stdout.write("P2 …")
+            results.append(figures.p2_sweep(loop_sample=max(50, min(2000, small_runs * 2))))
+        if wanted("P8"):
+            self.stdout.write("P8 …")
+            results += load.p8_load(
                 seeded=seeded,
                 database_url=bench_url,
                 broker_url=broker_url,
-                clients=options["clients"],
-                per_client=per_client,
+                users=options["load_users"] or (12 if quick else 60),
+                seconds=options["load_seconds"] or (20 if quick else 120),
             )
-        )
-        self.stdout.write("P6 …")
-        results.append(
-            import_figure.p6_licence_import(seeded=seeded, rows=import_figure.import_rows(factor))
-        )
+        if wanted("P1"):
+            self.stdout.write("P1 …")
+            per_client = max(10, min(250, small_runs // 4))
+            results.append(
+                figures.p1_ingest(
+                    seeded=seeded,
+                    database_url=bench_url,
+                    broker_url=broker_url,
+                    clients=options["clients"],
+                    per_client=per_client,
+                )
+            )
+        if wanted("P6"):
+            self.stdout.write("P6 …")
+            results.append(
+                import_figure.p6_licence_import(
+                    seeded=seeded, rows=import_figure.import_rows(factor)
+                )
+            )
         results.sort(key=lambda f: [int(part) for part in f.key[1:].split(".")])
         elapsed = time.perf_counter() - started
         mode = "quick" if quick else "full"
