@@ -127,6 +127,12 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: our queries are short index reads, and PostgreSQL compiled
+        # every plan whose estimate passed jit_above_cost (the home page's monthly counts, a
+        # parallel plan) for ~30-90 ms per execution, more than the query itself.
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"-c jit=off {_options.get('options', '')}".strip()
 else:
     # A fresh checkout has no var/ yet: SQLite cannot create its file without the folder.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -71,6 +71,11 @@ class Push(models.Model):
                 fields=["receiver", "state", "-sent_at", "-id"], name="push_inbox_state_idx"
             ),
             models.Index(fields=["sender", "-sent_at", "-id"], name="push_outbox_idx"),
+            # The outbox filtered by state and its per-state counts (capped), read from the
+            # index alone: without it a 1M-row outbox fetched a heap row per entry counted.
+            models.Index(
+                fields=["sender", "state", "-sent_at", "-id"], name="push_outbox_state_idx"
+            ),
             # The outbox page: awaiting the receiver's claim first, then newest.
             models.Index(
                 fields=["sender", "state_rank", "-sent_at", "-id"], name="push_outbox_pending_idx"
@@ -81,10 +86,19 @@ class Push(models.Model):
             models.Index(fields=["receiver", "deadline"], name="push_receiver_deadline_idx"),
             # The monthly report selects a month by send time and by deadline.
             models.Index(fields=["sent_at"], name="push_sent_at_idx"),
-            models.Index(fields=["deadline"], name="push_deadline_idx"),
+            # Pushes due in a month by receiver and state (the monthly report; the home page's
+            # on-time rate), counted from the index alone without reading the table.
+            models.Index(fields=["deadline", "receiver", "state"], name="push_due_idx"),
             models.Index(
                 fields=["deadline"],
                 name="push_pending_deadline_idx",
+                condition=Q(state="pending"),
+            ),
+            # Pushes waiting to be claimed, by receiver (the admin's ranking, due today): a
+            # small index of the open pushes only, whatever the size of the history.
+            models.Index(
+                fields=["receiver", "deadline"],
+                name="push_pending_receiver_idx",
                 condition=Q(state="pending"),
             ),
             models.Index(fields=["counterparty_code"], name="push_counterparty_idx"),

@@ -44,6 +44,7 @@ from .models import (
     Push,
     PushState,
 )
+from .planner import statistics_refresh_after_sweep
 from .sms.outbox import sms_auto_claimed_record
 
 CLAIM_WORKING_DAYS = 1
@@ -429,7 +430,8 @@ def pushes_auto_claim_overdue(
 
     Set-based and batched: each batch locks its rows (skipping rows another sweep or a
     manual claim holds), flips them in one UPDATE, charges the lateness to the receiving
-    department and writes the audit events in bulk. Safe to run twice or concurrently.
+    department and writes the audit events in bulk. Safe to run twice or concurrently. After
+    a large sweep the planner statistics are refreshed (planner.py, PostgreSQL).
     """
     now = now or timezone.now()
     total = 0
@@ -442,7 +444,7 @@ def pushes_auto_claim_overdue(
         with transaction.atomic():
             rows = claim_batch(now=now, batch_size=batch_size, only_ids=only_ids)
             if not rows:
-                return total
+                break
             notices_resolve(
                 push_ids=[pk for pk, *_rest in rows],
                 resolution=NoticeResolution.AUTO_CLAIMED,
@@ -473,7 +475,9 @@ def pushes_auto_claim_overdue(
             )
         total += len(rows)
         if len(rows) < batch_size:
-            return total
+            break
+    statistics_refresh_after_sweep(total)
+    return total
 
 
 _AutoClaimed = list[tuple[int, int, datetime.datetime, str]]
