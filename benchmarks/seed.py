@@ -353,12 +353,38 @@ def vacuum_analyze() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
+REPORTED_MONTHS = 12
+
+
+def seed_monthly_reports(*, now: datetime.datetime, months: int = REPORTED_MONTHS) -> int:
+    """The compiled monthly reports of the months before this one, as the beat leaves them on
+    the 1st of each month (R18): a head's home page reads past months' rates from them. Only
+    the figures are compiled here (no sweep first, no notices), so the pushes the sweep of P2
+    must find stay pending."""
+    from reporting.models import MonthlyReport
+    from reporting.reports import previous_month, report_figures
+
+    month = now.astimezone(CALENDAR_TZ).date().replace(day=1)
+    for _n in range(months):
+        month = previous_month(datetime.datetime.combine(month, OFFICE_CLOSE, tzinfo=CALENDAR_TZ))
+        figures = report_figures(month=month)
+        MonthlyReport.objects.create(
+            month=month,
+            version=1,
+            compiled_at=now,
+            compiled_by_label="system",
+            data={**figures, "compiled_at": now.isoformat()},
+        )
+    return months
+
+
 def seed(*, factor: float) -> tuple[Seeded, Scale]:
     scale = Scale.of(factor)
     now = timezone.now()
     seeded = seed_reference_data(scale=scale, now=now)
     seed_pushes(seeded=seeded, scale=scale)
     vacuum_analyze()
+    seed_monthly_reports(now=now)
     return seeded, scale
 
 
