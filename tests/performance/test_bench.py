@@ -1,6 +1,7 @@
 """`manage.py bench` end to end on a tiny scale: every figure row is printed. No timing is
 asserted here (figures on a shared CI machine are informative only)."""
 
+import datetime
 import os
 import re
 import subprocess
@@ -16,8 +17,18 @@ from audit.services import AuditEntry, audit_record_many, verify_chain
 
 ROOT = Path(settings.BASE_DIR)
 FIGURES = (
-    "P1 ", "P2 ", "P3.1 ", "P3.2 ", "P3.3 ", "P3.4 ", "P3.5 ", "P3.6 ", "P3.7 ", "P4 ", "P5 ",
-    "P6 ",
+    "P1 ", "P2 ", "P3.1 ", "P3.2 ", "P3.3 ", "P3.4 ", "P3.5 ", "P3.6 ", "P3.7 ", "P3.8 ",
+    "P3.9 ", "P3.10 ", "P3.11 ", "P3.12 ", "P3.13 ", "P3.14 ", "P4 ", "P5 ", "P6 ", "P8.1 ",
+    "P8.2 ", "P8.3 ", "P8.4 ", "P8.5 ", "P8.6 ", "P8.7 ", "P8.8 ", "P8.9 ",
+)  # fmt: skip
+# P3's home pages: each role's, on the first and on the last working day of a month.
+HOME_PAGES = (
+    "approval clerk", "approval head", "supervision clerk", "supervision head", "platform admin",
+)  # fmt: skip
+# P8: every page the simulated staff and API clients click.
+LOADED_PAGES = (
+    "API inbox", "API outbox", "home (admin)", "home (clerk)", "home (head)", "inbox", "outbox",
+    "push detail", "report page",
 )  # fmt: skip
 
 
@@ -79,6 +90,15 @@ def test_bench_quick_runs_end_to_end_and_prints_every_figure(
     assert result.returncode == 0, result.stderr[-3000:]
     for figure in FIGURES:
         assert f"\n{figure}" in result.stdout, figure
+    for page in HOME_PAGES:
+        for day in ("first", "last"):
+            assert f"home of the {page}, {day} working day" in result.stdout, (page, day)
+    for number, page in enumerate(LOADED_PAGES, start=1):
+        assert re.search(rf"\nP8\.{number} {re.escape(page)} under load, 12 users", result.stdout)
+        # Every page answered every request, alone and under load.
+        assert re.search(
+            rf"P8\.{number}: \d+ requests under load, \d+ alone, errors 0\n", result.stdout
+        )
     # P1's note gives the endpoint's floor, measured without a failed request.
     assert re.search(r"licence-floor/\): [\d.]+/s = [\d.]+ of bare, errors 0", result.stdout)
     table = output.read_text(encoding="utf-8")
@@ -102,3 +122,15 @@ def test_a_large_audit_batch_goes_in_by_copy_and_keeps_the_chain_intact(require_
     first = AuditEvent.objects.get(object_id="\\N")
     assert first.details["text"] == tricky
     assert first.actor_label == "system"
+
+
+@pytest.mark.django_db
+def test_p3_measures_the_first_and_the_last_working_day_of_the_last_whole_month():
+    """The page's clock travels to days the seeded history covers: November 2026 seen from
+    2 December (1 November is a Sunday), and November itself from its last working day."""
+    from benchmarks.pages import measured_days
+
+    november = (datetime.date(2026, 11, 2), datetime.date(2026, 11, 30))
+    assert measured_days(datetime.date(2026, 12, 2)) == november
+    assert measured_days(datetime.date(2026, 11, 30)) == november
+    assert measured_days(datetime.date(2026, 11, 27))[1] == datetime.date(2026, 10, 30)

@@ -353,3 +353,39 @@ def test_the_home_pages_query_count_does_not_grow_with_the_items(
 # The admin's includes django-otp's lookup of the verified device (one per request: a device
 # deleted in admin ends the verified sign-in at once) and the count of undelivered SMS.
 PINNED = {"clerk": 22, "head": 27, "admin": 13}
+
+
+@time_machine.travel(at(FRIDAY), tick=False)
+def test_the_months_counts_are_read_once_for_every_heads_home(
+    approval_department, supervision_department, supervision_head
+):
+    """The grouped count of the pushes due this month holds every department's figures: the
+    second head's home (another department) reads no push to show its rates (R18)."""
+    mine = pushes_due(approval_department, supervision_department, ["2026-11-10T17:30"] * 2)
+    claimed(mine[0])
+    claimed(mine[1], auto=True)
+    other = DepartmentFactory(name="测试卫生健康局")
+    (theirs,) = pushes_due(approval_department, other, ["2026-11-03T17:30"])
+    claimed(theirs)
+    other_head = StaffFactory(department=other, role=StaffRole.HEAD).user
+    first = logged_in(supervision_head).get(reverse("dashboard")).context["this_month"]
+    assert (first.department_percent, first.platform_percent) == (50, 67)
+    client = logged_in(other_head)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("dashboard")).context["this_month"]
+    assert (second.department_percent, second.platform_percent) == (100, 67)
+    grouped = [
+        q["sql"] for q in queries if "GROUP BY" in q["sql"] and "notifications_push" in q["sql"]
+    ]
+    assert grouped == []
+
+
+def test_neighbouring_months_are_one_deadline_range_cut_at_now():
+    from reporting.home import _due_ranges
+
+    now = at("2026-11-27T10:00")
+    months = [datetime.date(2026, m, 1) for m in (11, 9, 10, 6)]
+    assert _due_ranges(months, now) == [
+        (at("2026-06-01T00:00"), at("2026-07-01T00:00")),
+        (at("2026-09-01T00:00"), now),
+    ]
