@@ -101,15 +101,16 @@ def visitors(seeded: Seeded, *, users: int, report_month: str) -> list[Visitor]:
     report = f"/pushes/reports/{report_month}/"
 
     def staff_pages(department: Department, role: str) -> list[tuple[str, str]]:
-        sent = department.pk == a.pk
-        pages = [
-            (f"home ({role})", "/dashboard/"),
-            ("inbox", "/pushes/inbox/"),
-            ("outbox", "/pushes/outbox/"),
+        """A round of clicks: the home page, the inbox and push details most often, the
+        outbox less, the monthly report once."""
+        details = _push_paths(department, sent=department.pk == a.pk)
+        return [
+            *[(f"home ({role})", "/dashboard/")] * 3,
+            *[("inbox", "/pushes/inbox/")] * 3,
+            *[("outbox", "/pushes/outbox/")] * 2,
+            *[("push detail", details[i % len(details)]) for i in range(3)],
             ("report page", report),
         ]
-        details = _push_paths(department, sent=sent)
-        return pages + [("push detail", details[i % len(details)]) for i in range(2)]
 
     kinds: list[tuple[object, Department, str, bool]] = [
         (seeded.users[big.code], big, "clerk", False),
@@ -126,7 +127,7 @@ def visitors(seeded: Seeded, *, users: int, report_month: str) -> list[Visitor]:
     ]
     keys = [seeded.keys[code] for code in (a.code, big.code, small.code)]
     api_pages = [
-        ("API inbox", "/api/v1/pushes/?box=inbox"),
+        *[("API inbox", "/api/v1/pushes/?box=inbox")] * 2,
         ("API outbox", "/api/v1/pushes/?box=outbox"),
     ]
     result = []

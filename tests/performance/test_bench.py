@@ -94,7 +94,7 @@ def test_bench_quick_runs_end_to_end_and_prints_every_figure(
         for day in ("first", "last"):
             assert f"home of the {page}, {day} working day" in result.stdout, (page, day)
     for number, page in enumerate(LOADED_PAGES, start=1):
-        assert re.search(rf"\nP8\.{number} {re.escape(page)} under load, 12 users", result.stdout)
+        assert re.search(rf"\nP8\.{number} {re.escape(page)} under load, 20 users", result.stdout)
         # Every page answered every request, alone and under load.
         assert re.search(
             rf"P8\.{number}: \d+ requests under load, \d+ alone, errors 0\n", result.stdout

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--broker-url", default=None, help="Redis (default CELERY_BROKER_URL)")
         parser.add_argument("--clients", type=int, default=8, help="P1 concurrent clients")
         parser.add_argument(
-            "--load-users", type=int, default=None, help="P8 simulated users (60; quick 12)"
+            "--load-users", type=int, default=None, help="P8 simulated users (60; quick 20)"
         )
         parser.add_argument(
             "--load-seconds", type=float, default=None, help="P8 duration (120 s; quick 20 s)"
@@ -113,7 +113,7 @@ class Command(BaseCommand):
                 seeded=seeded,
                 database_url=bench_url,
                 broker_url=broker_url,
-                users=options["load_users"] or (12 if quick else 60),
+                users=options["load_users"] or (20 if quick else 60),
                 seconds=options["load_seconds"] or (20 if quick else 120),
             )
         if wanted("P1"):
