@@ -6,6 +6,7 @@ and platform admins every department's rows (`Actor.is_head`).
 """
 
 import datetime
+import functools
 import re
 from typing import Any
 
@@ -262,7 +263,10 @@ def _report_context(request: HttpRequest, month_text: str) -> dict[str, Any]:
         "is_platform_admin": actor.is_platform_admin,
         "pushes": _push_rows(data["pushes"]),
         "departments": data["departments"],
-        "accountability": _accountability_rows(data["accountability"]),
+        # Built only when the page's cached table (report_body.html) must be rendered again:
+        # a compiled report never changes, and a province's month has thousands of rows.
+        "accountability": functools.cache(lambda: _accountability_rows(data["accountability"])),
+        "accountability_scope": "all" if everyone else getattr(actor.department, "pk", "none"),
         "bar_chart": on_time_bar_chart(bars, title=_("On-time claim rate by department")),
         "trend_chart": on_time_trend_chart(trend, title=trend_title),
         "chart_bars": bars,

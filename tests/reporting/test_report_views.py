@@ -520,3 +520,30 @@ def test_the_last_month_label_of_the_trend_fits_inside_the_chart():
     last_x = float(re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="middle">2026-12<', svg)[-1])
     half_label = len("2026-12") * 11 * 0.6 / 2  # 11 px digits are about 0.6 em wide
     assert last_x + half_label <= width
+
+
+def test_the_accountability_table_is_built_once_per_report_and_reader_scope(
+    report, head, supervision_department, monkeypatch
+):
+    """A compiled report never changes: its accountability table (thousands of rows in a
+    province's month) is rendered once per report, scope and layout, then read from the
+    cache; a clerk still sees only the department's own rows."""
+    from django.core.cache import cache
+
+    from reporting import views
+
+    cache.clear()
+    built = []
+    original = views._accountability_rows
+    monkeypatch.setattr(
+        views, "_accountability_rows", lambda rows: built.append(len(rows)) or original(rows)
+    )
+    first = browser(head).get(detail_url()).content.decode()
+    again = browser(head).get(detail_url()).content.decode()
+    assert built == [2]
+    assert first == again and len(rows_of(first)) >= 2
+    clerk = StaffFactory(department=supervision_department).user
+    mine = browser(clerk).get(detail_url()).content.decode()
+    assert built == [2, 1]
+    assert "推送 #41" in mine and "#7" not in mine
+    cache.clear()
