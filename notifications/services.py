@@ -8,7 +8,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, update_wrapper
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -191,9 +191,11 @@ def fanout_enqueue(push_ids: Sequence[int]) -> None:
     per call."""
     from .tasks import fan_out_pushes
 
+    # A partial of the bound `delay` (tests recognise the queued task by its name) with its
+    # names: a failed robust callback is logged by its `__qualname__`.
+    publish = update_wrapper(partial(fan_out_pushes.delay, list(push_ids)), fan_out_pushes.delay)
     # robust: the pushes are committed; a failed publish leaves them to the fan-out sweep.
-    # (A partial of the bound `delay`: tests recognise the queued task by its name.)
-    transaction.on_commit(partial(fan_out_pushes.delay, list(push_ids)), robust=True)
+    transaction.on_commit(publish, robust=True)
 
 
 def push_send(
