@@ -235,9 +235,7 @@ def test_a_licence_decision_costs_the_same_statements_for_any_number_of_receiver
     count grows with receivers or staff."""
     _decide_over_the_api(1, 1, code="qc-warm", credit_code="91370305MA3CAP10")  # chain head
     one, one_fan_out = _decide_over_the_api(1, 1, code="qc-one", credit_code="91370305MA3CAP11")
-    many, many_fan_out = _decide_over_the_api(
-        4, 3, code="qc-many", credit_code="91370305MA3CAP12"
-    )
+    many, many_fan_out = _decide_over_the_api(4, 3, code="qc-many", credit_code="91370305MA3CAP12")
     assert many == one and many_fan_out == one_fan_out
     # Measured 23 with a new counterparty and the key's first use that minute (its
     # last-used time written), and 10 for the fan-out (8, and the savepoint pair of its
