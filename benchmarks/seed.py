@@ -206,7 +206,8 @@ PAYLOAD = (
 PUSH_COLUMNS = (
     "kind, sender_id, receiver_id, sent_at, sent_by_label, deadline, state, state_rank, "
     "claimed_at, claimed_by_label, overdue, claim_working_minutes, title, payload, "
-    "subject_type, subject_id, counterparty_name, counterparty_code, reference_no, item_code"
+    "subject_type, subject_id, counterparty_name, counterparty_code, reference_no, item_code, "
+    "fanned_out_at"
 )
 
 
@@ -269,6 +270,7 @@ def _push_rows(
                 codes[party],
                 f"临审{licence:08d}",
                 f"BENCH-{item:03d}",
+                sent_text,  # fanned out when sent: the fan-out sweep has nothing to do
             ]
 
 

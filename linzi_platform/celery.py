@@ -50,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "approvals.regenerate_open_data",
         "schedule": crontab(minute=0, hour=2),
     },
+    # Pushes whose after-commit fan-out never ran (notifications/fanout.py).
+    "fan-out-missing-pushes": {
+        "task": "notifications.fan_out_missing",
+        "schedule": 60,
+    },
     "retry-pending-webhooks": {
         "task": "notifications.send_pending_webhooks",
         "schedule": 60,

@@ -395,6 +395,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# A push's notices, e-mail and webhook rows follow its commit (notifications/fanout.py); the
+# beat sweep fans out any push still unannounced this many seconds after it was sent.
+PUSH_FANOUT_GRACE_SECONDS = int(os.environ.get("PUSH_FANOUT_GRACE_SECONDS", "60"))
+
 # SMS reminders (短信提醒): a backend like EMAIL_BACKEND — the console by default,
 # notifications.sms.backends.FileBackend (files under SMS_FILE_PATH) or HttpGatewayBackend
 # (the government SMS platform: URL, account, HMAC signing secret, one template id per kind).

@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
         from django.core import checks
 
         from . import reorganisation, todo
+        from .fanout import pushes_fan_out_missing
         from .feedback.services import feedback_mark_overdue
         from .services import pushes_auto_claim_overdue
         from .sms.checks import check_sms_settings
@@ -19,4 +20,7 @@ class NotificationsConfig(AppConfig):
         todo.register()
         sweep_register(Sweep("notifications.auto_claim_overdue", pushes_auto_claim_overdue))
         sweep_register(Sweep("notifications.mark_overdue_feedback", feedback_mark_overdue))
+        sweep_register(
+            Sweep("notifications.fan_out_missing", pushes_fan_out_missing, settles_deadlines=False)
+        )
         checks.register(check_sms_settings)

@@ -59,6 +59,10 @@ class Push(models.Model):
     counterparty_code = models.CharField(_("counterparty code"), max_length=18, blank=True)
     reference_no = models.CharField(_("reference number"), max_length=64, blank=True)
     item_code = models.CharField(_("item code"), max_length=40, blank=True)
+    # The push is its own outbox: its notices, e-mail and webhook rows are written after the
+    # sender's commit (notifications/fanout.py); null until then, so a sweep finds any push
+    # whose fan-out a crash or a broker outage left undone.
+    fanned_out_at = models.DateTimeField(_("fanned out at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("push")
@@ -104,6 +108,11 @@ class Push(models.Model):
             models.Index(fields=["counterparty_code"], name="push_counterparty_idx"),
             models.Index(fields=["reference_no"], name="push_reference_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="push_subject_idx"),
+            models.Index(
+                fields=["sent_at"],
+                name="push_fanout_missing_idx",
+                condition=Q(fanned_out_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

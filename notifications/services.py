@@ -8,6 +8,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial, update_wrapper
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -74,7 +74,7 @@ class PushSubject:
     item_code: str = ""
 
 
-def _local(moment: datetime.datetime) -> str:
+def local_time(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
@@ -187,6 +187,18 @@ def deliveries_enqueue() -> None:
     transaction.on_commit(deliveries_send_pending.delay, robust=True)
 
 
+def fanout_enqueue(push_ids: Sequence[int]) -> None:
+    """Queue the fan-out of these pushes (fanout.py) for after the caller's commit, one task
+    per call."""
+    from .tasks import fan_out_pushes
+
+    # A partial of the bound `delay` (tests recognise the queued task by its name) with its
+    # names: a failed robust callback is logged by its `__qualname__`.
+    publish = update_wrapper(partial(fan_out_pushes.delay, list(push_ids)), fan_out_pushes.delay)
+    # robust: the pushes are committed; a failed publish leaves them to the fan-out sweep.
+    transaction.on_commit(publish, robust=True)
+
+
 def push_send(
     *,
     kind: str,
@@ -197,8 +209,9 @@ def push_send(
     actor: Actor,
     sent_at: datetime.datetime | None = None,
 ) -> list[Push]:
-    """Create one push per receiver with the payload snapshot and the claim deadline, the
-    audit events and the notices, in the caller's transaction (R1, R2, R6)."""
+    """Create one push per receiver with the payload snapshot and the claim deadline, and
+    their audit events, in the caller's transaction (R1, R2, R6, R20). The pushes are their
+    own outbox: their notices, e-mail and webhook rows follow the commit (fanout.py)."""
     push_type = push_kind(kind)
     push_type.validate_payload(payload)
     # A deactivated department receives nothing new; a merged one's successor does (R21).
@@ -258,34 +271,10 @@ def push_send(
             department=sender,
             at=sent_at,
         )
-        # --- outbound webhooks: an outbox row per receiver with an active endpoint, in
-        # this transaction (notifications/webhooks.py sends it after commit).
-        from .webhooks import webhook_deliveries_record
-
-        webhook_deliveries_record(pushes=pushes, now=sent_at)
-        # --- end outbound webhooks
-        title = _("New %(kind)s from %(sender)s: %(title)s") % {
-            "kind": push_type.label,
-            "sender": sender.name,
-            "title": subject.title,
-        }
-        body = _("Please claim it by %(deadline)s (1 working day).") % {
-            "deadline": _local(deadline)
-        }
-        departments_notify(
-            notices=[
-                DepartmentNotice(
-                    department_id=push.receiver_id,
-                    title=title,
-                    body=body,
-                    url=reverse("notifications:push-detail", args=[push.pk]),
-                    push_id=push.pk,
-                    kind=NoticeKind.PUSH,
-                )
-                for push in pushes
-            ],
-            now=sent_at,
-        )
+        # The notices, e-mail and webhook rows only announce the push: they are written
+        # after the commit, exactly once, by the fan-out (notifications/fanout.py explains
+        # why that is safe and how nothing is lost).
+        fanout_enqueue([push.pk for push in pushes])
     return pushes
 
 
@@ -332,7 +321,7 @@ def push_claim(*, push: Push, actor: Actor) -> Push:
                 "The claim deadline %(deadline)s has passed: the push was auto-claimed and the "
                 "delay is recorded against your department."
             )
-            % {"deadline": _local(push.deadline)}
+            % {"deadline": local_time(push.deadline)}
         )
     raise PushConflict(_already_claimed_message(push))
 
@@ -340,11 +329,11 @@ def push_claim(*, push: Push, actor: Actor) -> Push:
 def _already_claimed_message(push: Push) -> str:
     if push.state == PushState.AUTO_CLAIMED:
         return _("This push was auto-claimed at its deadline %(deadline)s.") % {
-            "deadline": _local(push.deadline)
+            "deadline": local_time(push.deadline)
         }
     return _("This push was already claimed by %(who)s at %(when)s.") % {
         "who": push.claimed_by_label,
-        "when": _local(push.claimed_at),
+        "when": local_time(push.claimed_at),
     }
 
 

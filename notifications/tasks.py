@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .fanout import pushes_fan_out, pushes_fan_out_missing
 from .models import Delivery, DeliveryChannel, DeliveryStatus
 from .services import for_update_skip_locked, pushes_auto_claim_overdue
 
@@ -27,6 +28,22 @@ def auto_claim_overdue() -> int:
     if claimed:
         logger.info("auto-claimed %s overdue pushes", claimed)
     return claimed
+
+
+@shared_task(name="notifications.fan_out_pushes", ignore_result=True)
+def fan_out_pushes(push_ids: list[int]) -> int:
+    """After a push's commit: its notices, e-mail and webhook rows (fanout.py), once."""
+    return pushes_fan_out(push_ids=push_ids)
+
+
+@shared_task(name="notifications.fan_out_missing", ignore_result=True)
+def fan_out_missing() -> int:
+    """Beat, every minute: fan out every push whose after-commit task never ran (a process
+    killed after its commit, a broker outage). Idempotent; races the tasks safely."""
+    done = pushes_fan_out_missing(now=timezone.now())
+    if done:
+        logger.warning("fanned out %s pushes missed after their commit", done)
+    return done
 
 
 def _backoff(attempts: int) -> datetime.timedelta:

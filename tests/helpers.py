@@ -47,3 +47,11 @@ def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def fan_out(pushes: Any) -> int:
+    """What the after-commit task does for these pushes (notifications/fanout.py): a test
+    that runs in one transaction never commits, so its on-commit callbacks never fire."""
+    from notifications.fanout import pushes_fan_out
+
+    return pushes_fan_out(push_ids=[push.pk for push in pushes])

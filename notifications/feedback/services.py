@@ -30,8 +30,8 @@ from notifications.services import (
     FEEDBACK_WORKING_DAYS,
     PushConflict,
     _actor_user,
-    _local,
     department_notify,
+    local_time,
 )
 from organizations.scoping import Actor
 from organizations.selectors import departments_in_office
@@ -56,7 +56,7 @@ def feedback_raise(*, push: Push, actor: Actor, text: str) -> Feedback:
                 "Feedback had to be sent by %(deadline)s (1 working day after receipt); it is "
                 "now closed."
             )
-            % {"deadline": _local(window_closes)}
+            % {"deadline": local_time(window_closes)}
         )
     with transaction.atomic():
         # The sender answers; if it has been merged since, its successor does (R21).

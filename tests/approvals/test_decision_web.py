@@ -9,7 +9,7 @@ from notifications.models import Delivery, DeliveryStatus, Push
 from notifications.tasks import deliveries_send_pending
 from tests.clients import logged_in
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
-from tests.helpers import at
+from tests.helpers import at, fan_out
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,7 @@ def recorded(approval_clerk, plain_item):
         logged_in(approval_clerk).post(
             reverse("approvals:decision-create", args=["plain"]), form_data()
         )
+        fan_out(Push.objects.all())  # as the task queued by the decision's commit does
     return Licence.objects.get()
 
 

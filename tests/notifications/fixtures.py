@@ -10,6 +10,7 @@ import pytest
 from approvals.services import DecisionInput, licence_decide
 from organizations.scoping import actor_for_user
 from tests.factories import ApprovalItemFactory, DepartmentFactory, StaffFactory, valid_credit_code
+from tests.helpers import fan_out as fan_out_pushes
 
 
 @pytest.fixture
@@ -28,10 +29,11 @@ def food_item(supervision_department, second_supervision_department):
 
 @pytest.fixture
 def decide(approval_clerk, food_item):
-    """Record a decision as the approval clerk; returns the licence."""
+    """Record a decision as the approval clerk and, unless `fan_out=False`, fan its pushes
+    out as the after-commit task would; returns the licence."""
     counter = iter(range(1, 10_000))
 
-    def _decide(**overrides):
+    def _decide(*, fan_out: bool = True, **overrides):
         n = next(counter)
         arguments = {
             "item": food_item,
@@ -47,9 +49,12 @@ def decide(approval_clerk, food_item):
             "valid_to": datetime.date(2031, 9, 29),
         }
         arguments.update(overrides)
-        return licence_decide(
+        licence = licence_decide(
             actor=actor_for_user(approval_clerk), decision=DecisionInput(**arguments)
         )
+        if fan_out:  # as the task queued by the commit would, right after it
+            fan_out_pushes(licence.pushes_created)
+        return licence
 
     return _decide
 

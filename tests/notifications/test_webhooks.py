@@ -105,7 +105,7 @@ def send_at(moment: datetime.datetime) -> int:
         return webhooks_send_pending()
 
 
-def test_a_decision_writes_the_webhook_outbox_row_in_its_transaction(
+def test_a_decisions_fan_out_writes_the_webhook_outbox_row(
     decide, endpoint, supervision_department, django_capture_on_commit_callbacks
 ):
     with (

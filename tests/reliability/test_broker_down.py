@@ -1,10 +1,11 @@
 """Broker down (R1, R4: nothing lost), for real: a Redis of our own is not running while a
 decision is recorded in a platform process, then started, and a real worker delivers.
 
-What guarantees it: the pushes, the e-mail outbox rows and the webhook outbox rows are
-written in the decision's transaction; the after-commit enqueue is robust (a failed publish
-is logged, the decision stands) and fails fast because the outbox tasks store no result;
-the beat entries `retry-pending-webhooks` and `retry-pending-deliveries` (every minute)
+What guarantees it: the pushes are written in the decision's transaction and are their own
+outbox (`fanned_out_at` null until their notices, e-mail and webhook rows are written); the
+after-commit enqueue is robust (a failed publish is logged, the decision stands) and fails
+fast because the tasks store no result; the beat entry `fan-out-missing-pushes` writes the
+missed rows and `retry-pending-webhooks` and `retry-pending-deliveries` (every minute)
 send whatever is still pending once the broker is back. Rows are leased or locked while
 sent, so a retry sweep racing the normal enqueue sends nothing twice.
 """
@@ -40,6 +41,7 @@ from tests.reliability.helpers import (
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
+FAN_OUT_SWEEP = "notifications.fan_out_missing"
 RETRY_TASKS = ("notifications.send_pending_webhooks", "notifications.send_pending_deliveries")
 
 # What the decision view and the API call, in a long-lived process of its own (as a web
@@ -122,9 +124,9 @@ def test_a_decision_recorded_while_the_broker_is_down_is_delivered_once_when_it_
 ):
     # The beat schedule that re-sends pending outbox rows is what recovery relies on.
     schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert set(RETRY_TASKS) <= schedule
+    assert {FAN_OUT_SWEEP, *RETRY_TASKS} <= schedule
 
-    # 1. Broker down: the decision is recorded all the same, with its whole outbox.
+    # 1. Broker down: the decision is recorded all the same; its pushes are its outbox.
     assert not private_redis.running
     first = web_process.call(decision(platform, 1))
     log = web_process.log()
@@ -137,20 +139,27 @@ def test_a_decision_recorded_while_the_broker_is_down_is_delivered_once_when_it_
     licence = Licence.objects.get(pk=first["licence"])
     pushes = list(Push.objects.filter(subject_id=str(licence.pk)).order_by("pk"))
     assert len(pushes) == 2
+    assert all(push.fanned_out_at is None for push in pushes)
+    assert outbox(licence.pk) == {DeliveryChannel.WEBHOOK: [], DeliveryChannel.EMAIL: []}
+
+    # 2. The broker is back and a worker runs; beat's next ticks (sent here by name, twice,
+    # as two ticks of the minute schedule would) fan the pushes out and deliver.
+    private_redis.start()
+    workers.start(
+        process_env(
+            broker_url=private_redis.url, PUSH_FANOUT_GRACE_SECONDS="0", **smtp_env(smtp_sink)
+        )
+    )
+    beat = beat_client(private_redis.url, monkeypatch)
+    beat.send_task(FAN_OUT_SWEEP)
+    drain(beat)
     rows = outbox(licence.pk)
+    assert not Push.objects.filter(pk__in=[p.pk for p in pushes], fanned_out_at=None).exists()
     assert len(rows[DeliveryChannel.WEBHOOK]) == 2
     assert {row.push_id for row in rows[DeliveryChannel.WEBHOOK]} == {p.pk for p in pushes}
     assert len(rows[DeliveryChannel.EMAIL]) == 3  # three receiving staff take e-mail
-    assert all(row.status == DeliveryStatus.PENDING for row in Delivery.objects.all())
-    assert webhook_receiver.requests == [] and smtp_sink.messages == []
-
-    # 2. The broker is back and a worker runs; beat's next ticks (sent here by name, twice,
-    # as two ticks of the minute schedule would) deliver what was kept pending.
-    private_redis.start()
-    workers.start(process_env(broker_url=private_redis.url, **smtp_env(smtp_sink)))
-    beat = beat_client(private_redis.url, monkeypatch)
     for _tick in range(2):
-        for task in RETRY_TASKS:
+        for task in (FAN_OUT_SWEEP, *RETRY_TASKS):
             beat.send_task(task)
     drain(beat)
     assert everything_sent(), workers.logs()
@@ -164,10 +173,17 @@ def test_a_decision_recorded_while_the_broker_is_down_is_delivered_once_when_it_
     second = web_process.call(decision(platform, 2))
     assert "in on_commit()" not in web_process.log()[logged:]
     second_pushes = list(Push.objects.filter(subject_id=str(second["licence"])))
-    wait_until(everything_sent, what="the second decision's deliveries")
+
+    def second_delivered() -> bool:
+        fanned_out = not Push.objects.filter(
+            pk__in=[p.pk for p in second_pushes], fanned_out_at=None
+        ).exists()
+        return fanned_out and everything_sent()
+
+    wait_until(second_delivered, what="the second decision's fan-out and deliveries")
 
     # 4. More ticks find nothing to do: every push arrived once, every e-mail went once.
-    for task in RETRY_TASKS:
+    for task in (FAN_OUT_SWEEP, *RETRY_TASKS):
         beat.send_task(task)
     drain(beat)
     assert webhook_receiver.push_ids() == Counter({p.pk: 1 for p in pushes + second_pushes})

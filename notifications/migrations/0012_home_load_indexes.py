@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0010_sms_delivery'),
+        ('notifications', '0011_push_fanned_out_at'),
         ('organizations', '0006_staffmembership_mobile_sms_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
