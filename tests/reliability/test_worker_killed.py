@@ -193,12 +193,13 @@ def test_a_worker_killed_during_a_webhook_batch_loses_no_delivery(
         credit_body="91370305MA3K0001",
         licence_no="JY13703059990001",
     )
-    rows = list(
-        Delivery.objects.filter(
-            channel=DeliveryChannel.WEBHOOK, push__subject_id=str(licence.pk)
-        ).order_by("pk")
-    )
-    assert len(rows) == 3
+    # The rows are written by the push's fan-out, which the worker runs just after the
+    # decision's commit (notifications.fan_out_pushes).
+    deliveries = Delivery.objects.filter(
+        channel=DeliveryChannel.WEBHOOK, push__subject_id=str(licence.pk)
+    ).order_by("pk")
+    wait_until(lambda: deliveries.count() == 3, what="the push's fan-out")
+    rows = list(deliveries)
     assert webhook_receiver.held.wait(timeout=90), workers.logs()
     workers.kill(worker)
     webhook_receiver.release.set()
@@ -260,12 +261,13 @@ def test_a_worker_killed_in_the_middle_of_sending_e_mail_resends_only_the_one_in
         credit_body="91370305MA3M0001",
         licence_no="JY13703059990002",
     )
-    rows = list(
-        Delivery.objects.filter(
-            channel=DeliveryChannel.EMAIL, push__subject_id=str(licence.pk)
-        ).order_by("next_attempt_at", "pk")
-    )
-    assert len(rows) == 3
+    # The rows are written by the push's fan-out, which the worker runs just after the
+    # decision's commit (notifications.fan_out_pushes).
+    deliveries = Delivery.objects.filter(
+        channel=DeliveryChannel.EMAIL, push__subject_id=str(licence.pk)
+    ).order_by("next_attempt_at", "pk")
+    wait_until(lambda: deliveries.count() == 3, what="the push's fan-out")
+    rows = list(deliveries)
     assert smtp_sink.held.wait(timeout=90), workers.logs()
     workers.kill(worker)
     smtp_sink.release.set()

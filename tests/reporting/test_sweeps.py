@@ -20,6 +20,7 @@ def test_every_app_registers_its_sweeps_under_a_task_the_beat_runs():
         "credit.verifications_sweep": True,
         "coordination.inquiries_deem_consent": True,
         "notifications.send_reminders": False,
+        "notifications.fan_out_missing": False,
     }
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert set(registered) <= scheduled
