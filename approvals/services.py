@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_deferred, audit_record
 from counterparties.models import Counterparty
 from counterparties.selectors import counterparty_find
-from counterparties.services import counterparty_get_or_create, counterparty_problems
+from counterparties.services import counterparty_problems, counterparty_record
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -187,6 +187,8 @@ class _DecisionCheck:
     commitment_letter: dict[str, Any] | None
     credit: bool
     access: DecisionAccess
+    # The counterparty on record with the given code, as the check read it (None: new).
+    counterparty: Counterparty | None = None
 
 
 def _decision_check(
@@ -213,7 +215,7 @@ def _decision_check(
     _check_commitment_scan(errors, decision.commitment_scan)
     _check_important_file(errors, item=item, important_file=decision.important_file, actor=actor)
     _check_licence_no_unused(errors, licence_no=licence_no, actor=actor)
-    access = _check_counterparty(errors, decision.counterparty)
+    counterparty, access = _check_counterparty(errors, decision.counterparty)
     _check_access(errors, access=access, acknowledged=decision.access_acknowledged, credit=credit)
     return _DecisionCheck(
         errors=errors,
@@ -222,6 +224,7 @@ def _decision_check(
         commitment_letter=commitment_letter,
         credit=credit,
         access=access,
+        counterparty=counterparty,
     )
 
 
@@ -289,21 +292,25 @@ def _check_licence_no_unused(errors: FieldErrors, *, licence_no: str, actor: Act
         _add(errors, "licence_no", _("This licence number has already been recorded."))
 
 
-def _check_counterparty(errors: FieldErrors, counterparty: dict[str, Any]) -> DecisionAccess:
-    """The counterparty's problems under ``counterparty.<field>``, and its access (R7): that
-    of the counterparty on record; a new one has no listing, so normal access."""
+def _check_counterparty(
+    errors: FieldErrors, counterparty: dict[str, Any]
+) -> tuple[Counterparty | None, DecisionAccess]:
+    """The counterparty's problems under ``counterparty.<field>``; the counterparty on record
+    (None when new or when the input has problems) and its access (R7): a new one has no
+    listing, so normal access."""
     arguments = _counterparty_arguments(counterparty)
     problems = counterparty_problems(**arguments)
     for field, messages in ValidationError(problems).message_dict.items() if problems else ():
         for message in messages:
             _add(errors, f"counterparty.{field}", message)
-    return counterparty_access_check(
+    on_record = (
         None
         if problems
         else counterparty_find(
             credit_code=arguments["credit_code"], id_number=arguments["id_number"]
         )
     )
+    return on_record, counterparty_access_check(on_record)
 
 
 def _check_access(
@@ -346,13 +353,14 @@ def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
     Every problem is collected before anything is written and raised as one ValidationError
     keyed by field. The decision's audit events are chained when the work is done
     (``audit_deferred``), so concurrent decisions wait for each other's chain lock only
-    around their commits."""
+    around their commits. No savepoint of its own inside a caller's transaction (the API's
+    Idempotency-Key one): a failure here fails the caller's whole work, which rolls back."""
     _refuse_unless_approval_department(actor)
     now = timezone.now()
     check = _decision_check(actor=actor, decision=decision, now=now)
     raise_if_errors(check.errors)
     try:
-        with transaction.atomic(), audit_deferred():
+        with transaction.atomic(savepoint=False), audit_deferred():
             licence = _licence_create(actor=actor, decision=decision, check=check, now=now)
             if check.credit:
                 _credit_decision_record(
@@ -380,9 +388,11 @@ def _refuse_unless_approval_department(actor: Actor) -> None:
 def _licence_create(
     *, actor: Actor, decision: DecisionInput, check: _DecisionCheck, now: datetime.datetime
 ) -> Licence:
-    """The counterparty (found again or recorded) and the licence, with the R7 access the
-    clerk saw and the R14 file the decision was made on."""
-    party = counterparty_get_or_create(**_counterparty_arguments(decision.counterparty))
+    """The counterparty (the one the check found, brought up to date, or recorded) and the
+    licence, with the R7 access the clerk saw and the R14 file the decision was made on."""
+    party = counterparty_record(
+        on_record=check.counterparty, **_counterparty_arguments(decision.counterparty)
+    )
     access, item = check.access, decision.item
     return Licence.objects.create(
         item=item,
