@@ -126,8 +126,8 @@ def _lock_chain_head() -> AuditChainHead:
     if connection.features.has_select_for_update:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT last_event_id, last_hash FROM {AuditChainHead._meta.db_table} "
-                "WHERE id = %s FOR UPDATE",
+                "SELECT last_event_id, last_hash FROM audit_auditchainhead WHERE id = %s "
+                "FOR UPDATE",
                 [CHAIN_HEAD_PK],
             )
             found = cursor.fetchone()
@@ -432,20 +432,18 @@ def _insert_events(rows: list[_PlainEvent]) -> None:
     )
 
 
-_EVENT_COLUMNS = (
-    "id, at, actor_id, actor_label, department_id, action, object_type, object_id, details, "
-    "prev_hash, hash, hash_algorithm"
-)
-_INSERT_MOVING_HEAD_SQL = f"""
+_INSERT_MOVING_HEAD_SQL = """
 WITH head AS (
-    UPDATE {AuditChainHead._meta.db_table} SET last_event_id = %s, last_hash = %s WHERE id = %s
+    UPDATE audit_auditchainhead SET last_event_id = %s, last_hash = %s WHERE id = %s
 )
-INSERT INTO {AuditEvent._meta.db_table} ({_EVENT_COLUMNS})
+INSERT INTO audit_auditevent (id, at, actor_id, actor_label, department_id, action,
+    object_type, object_id, details, prev_hash, hash, hash_algorithm)
 SELECT id, at, actor_id, actor_label, department_id, action, object_type, object_id,
     details::jsonb, prev_hash, hash, hash_algorithm
 FROM UNNEST(%s::bigint[], %s::timestamptz[], %s::bigint[], %s::text[], %s::bigint[],
     %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-    AS t({_EVENT_COLUMNS})
+    AS t(id, at, actor_id, actor_label, department_id, action, object_type, object_id,
+        details, prev_hash, hash, hash_algorithm)
 """
 
 
