@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
 from counterparties.models import Counterparty
-from counterparties.selectors import counterparty_find
 from counterparties.services import counterparty_problems, counterparty_record
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
@@ -28,6 +27,7 @@ from .decision_checks import (
     ImportantMatterGate,
     VerificationStart,
     counterparty_access,
+    counterparty_found_with_access,
     decision_check,
 )
 from .models import (
@@ -303,14 +303,11 @@ def _check_counterparty(
     for field, messages in ValidationError(problems).message_dict.items() if problems else ():
         for message in messages:
             _add(errors, f"counterparty.{field}", message)
-    on_record = (
-        None
-        if problems
-        else counterparty_find(
-            credit_code=arguments["credit_code"], id_number=arguments["id_number"]
-        )
+    if problems:
+        return None, counterparty_access_check(None)
+    return counterparty_found_with_access(
+        credit_code=arguments["credit_code"], id_number=arguments["id_number"]
     )
-    return on_record, counterparty_access_check(on_record)
 
 
 def _check_access(

@@ -245,4 +245,8 @@ def test_a_licence_decision_costs_the_same_statements_for_any_number_of_receiver
     from django.db import connection
 
     assert one <= (19 if connection.vendor == "postgresql" else 20), one
+    # A counterparty on record, under no listing: read with its access (R7) in one query,
+    # and neither inserted nor updated (it was one more while its listings were read apart).
+    known, _fan_out = _decide_over_the_api(1, 1, code="qc-known", credit_code="91370305MA3CAP11")
+    assert known <= one - 3, (known, one)
     assert one_fan_out <= 10
