@@ -244,7 +244,7 @@ def test_a_licence_decision_costs_the_same_statements_for_any_number_of_receiver
     # counterparty was read twice and the decision had a savepoint pair of its own.
     from django.db import connection
 
-    assert one <= (19 if connection.vendor == "postgresql" else 20), one
+    assert one <= (18 if connection.vendor == "postgresql" else 19), one
     # A counterparty on record, under no listing: read with its access (R7) in one query,
     # and neither inserted nor updated (it was one more while its listings were read apart).
     known, _fan_out = _decide_over_the_api(1, 1, code="qc-known", credit_code="91370305MA3CAP11")
