@@ -361,7 +361,7 @@ def licence_decision_problems(*, actor: Actor, decision: DecisionInput) -> Field
     return _decision_check(actor=actor, decision=decision, now=timezone.now()).errors
 
 
-def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
+def licence_decide(*, actor: Actor, decision: DecisionInput, savepoint: bool = True) -> Licence:
     """Record an approval decision and push it to every responsible supervision department
     in one transaction (R1, R2): nothing is half-written. The pushes made are on the
     returned licence as ``pushes_created`` (for the answer, without reading them back).
@@ -369,14 +369,15 @@ def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
     Every problem is collected before anything is written and raised as one ValidationError
     keyed by field. The decision's audit events are chained when the work is done
     (``audit_deferred``), so concurrent decisions wait for each other's chain lock only
-    around their commits. No savepoint of its own inside a caller's transaction (the API's
-    Idempotency-Key one): a failure here fails the caller's whole work, which rolls back."""
+    around their commits. Inside a caller's transaction the decision is a savepoint, so the
+    caller may carry on after a refusal; a caller whose transaction fails whole with it (the
+    API's Idempotency-Key transaction) passes ``savepoint=False`` and spares the pair."""
     _refuse_unless_approval_department(actor)
     now = timezone.now()
     check = _decision_check(actor=actor, decision=decision, now=now)
     raise_if_errors(check.errors)
     try:
-        with transaction.atomic(savepoint=False), audit_deferred():
+        with transaction.atomic(savepoint=savepoint), audit_deferred():
             licence = _licence_create(actor=actor, decision=decision, check=check, now=now)
             if check.credit:
                 _credit_decision_record(
