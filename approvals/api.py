@@ -166,7 +166,8 @@ class LicenceListCreateApi(generics.GenericAPIView):
         data.is_valid(raise_exception=True)
         arguments = dict(data.validated_data)
         arguments["important_file"] = _important_file(arguments, actor)
-        licence = licence_decide(actor=actor, decision=DecisionInput(**arguments))
+        # No savepoint: inside @idempotent's transaction a refusal fails the request whole.
+        licence = licence_decide(actor=actor, decision=DecisionInput(**arguments), savepoint=False)
         body = {
             "id": licence.pk,
             "licence_no": licence.licence_no,

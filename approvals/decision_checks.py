@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from counterparties.models import Counterparty
+from counterparties.selectors import counterparties_with_code
 
 from .models import ApprovalItem
 
@@ -59,10 +60,14 @@ class AccessCheck:
     """R7: ``access(counterparty=…)`` is the counterparty's access level with every reason;
     ``counterparty`` is None for a counterparty not on record yet. ``access_many``
     (``counterparties=[…]``), when given, is the same check for many at once: the limited
-    ones' access by counterparty id (an import of licences in force checks thousands)."""
+    ones' access by counterparty id (an import of licences in force checks thousands).
+    ``listed()``, when given, is a boolean expression over a counterparty query's
+    ``OuterRef("pk")``: whether a listing in force names it, so that a decision reads the
+    counterparty and whether ``access`` has anything to find in one query."""
 
     access: Callable[..., DecisionAccess]
     access_many: Callable[..., dict[int, DecisionAccess]] | None = None
+    listed: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,23 @@ def counterparty_access(counterparty: Counterparty | None) -> DecisionAccess:
     if check is None:
         return NormalAccess()
     return check.access(counterparty=counterparty)
+
+
+def counterparty_found_with_access(
+    *, credit_code: str | None, id_number: str | None
+) -> tuple[Counterparty | None, DecisionAccess]:
+    """The counterparty on record with this code (None: not yet) and its R7 access; one
+    query for a counterparty no listing names, the most common case."""
+    found = counterparties_with_code(credit_code=credit_code, id_number=id_number)
+    check = decision_check(AccessCheck)
+    if found is None or check is None or check.listed is None:
+        party = None if found is None else found.first()
+        return party, counterparty_access(party)
+    party = found.annotate(access_listed=check.listed()).first()
+    if party is None or not party.access_listed:
+        # No listing in force: the check's own answer for a counterparty without any.
+        return party, check.access(counterparty=None)
+    return party, check.access(counterparty=party)
 
 
 def counterparties_access(counterparties: list[Counterparty]) -> dict[int, DecisionAccess]:

@@ -8,13 +8,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_deferred, audit_record
 from counterparties.models import Counterparty
-from counterparties.selectors import counterparty_find
-from counterparties.services import counterparty_get_or_create, counterparty_problems
+from counterparties.services import counterparty_problems, counterparty_record
 from linzi_platform.field_errors import FieldErrors, raise_if_errors
 from linzi_platform.field_errors import add_error as _add
 from linzi_platform.uploads import validate_upload
@@ -28,6 +28,7 @@ from .decision_checks import (
     ImportantMatterGate,
     VerificationStart,
     counterparty_access,
+    counterparty_found_with_access,
     decision_check,
 )
 from .models import (
@@ -187,6 +188,8 @@ class _DecisionCheck:
     commitment_letter: dict[str, Any] | None
     credit: bool
     access: DecisionAccess
+    # The counterparty on record with the given code, as the check read it (None: new).
+    counterparty: Counterparty | None = None
 
 
 def _decision_check(
@@ -197,7 +200,7 @@ def _decision_check(
     errors: FieldErrors = {}
     item = decision.item
     licence_no = _check_licence_no(errors, decision.licence_no)
-    receivers = _check_item(errors, item)
+    receivers = _check_item(errors, item, licence_no=licence_no, actor=actor)
     _check_dates(
         errors,
         licence_date=decision.licence_date,
@@ -212,8 +215,8 @@ def _decision_check(
     commitment_letter = _clean_commitment(errors, item, decision.commitment, now, credit=credit)
     _check_commitment_scan(errors, decision.commitment_scan)
     _check_important_file(errors, item=item, important_file=decision.important_file, actor=actor)
-    _check_licence_no_unused(errors, licence_no=licence_no, actor=actor)
-    access = _check_counterparty(errors, decision.counterparty)
+    _check_licence_no_unused(errors, licence_no=licence_no, actor=actor, receivers=receivers)
+    counterparty, access = _check_counterparty(errors, decision.counterparty)
     _check_access(errors, access=access, acknowledged=decision.access_acknowledged, credit=credit)
     return _DecisionCheck(
         errors=errors,
@@ -222,6 +225,7 @@ def _decision_check(
         commitment_letter=commitment_letter,
         credit=credit,
         access=access,
+        counterparty=counterparty,
     )
 
 
@@ -234,11 +238,20 @@ def _check_licence_no(errors: FieldErrors, licence_no: str) -> str:
     return licence_no
 
 
-def _check_item(errors: FieldErrors, item: ApprovalItem) -> list[Any]:
-    """The item is in the catalog and has departments to push to (R1); those departments."""
+def _check_item(
+    errors: FieldErrors, item: ApprovalItem, *, licence_no: str = "", actor: Actor | None = None
+) -> list[Any]:
+    """The item is in the catalog and has departments to push to (R1); those departments.
+    Each carries ``licence_no_used`` (whether the caller's department has recorded this
+    licence number), read with them for ``_check_licence_no_unused``: one query less."""
     if not item.active:
         _add(errors, "item", _("This item is no longer in the catalog."))
-    receivers = list(item.supervision_departments.filter(active=True).order_by("code"))
+    departments = item.supervision_departments.filter(active=True).order_by("code")
+    if licence_no and actor is not None:
+        departments = departments.annotate(
+            licence_no_used=Exists(_licence_numbered(licence_no, actor))
+        )
+    receivers = list(departments)
     if not receivers:
         _add(errors, "item", _("No responsible supervision department is set for this item."))
     return receivers
@@ -281,28 +294,38 @@ def _check_important_file(
         _add(errors, "important_file", _("Missing: %(what)s") % {"what": missing})
 
 
-def _check_licence_no_unused(errors: FieldErrors, *, licence_no: str, actor: Actor) -> None:
-    if (
-        licence_no
-        and Licence.objects.filter(department=actor.department, licence_no=licence_no).exists()
-    ):
+def _licence_numbered(licence_no: str, actor: Actor) -> QuerySet[Licence]:
+    return Licence.objects.filter(department=actor.department, licence_no=licence_no)
+
+
+def _check_licence_no_unused(
+    errors: FieldErrors, *, licence_no: str, actor: Actor, receivers: list[Any]
+) -> None:
+    if not licence_no:
+        return
+    if receivers:  # read with them (_check_item)
+        used = receivers[0].licence_no_used
+    else:
+        used = _licence_numbered(licence_no, actor).exists()
+    if used:
         _add(errors, "licence_no", _("This licence number has already been recorded."))
 
 
-def _check_counterparty(errors: FieldErrors, counterparty: dict[str, Any]) -> DecisionAccess:
-    """The counterparty's problems under ``counterparty.<field>``, and its access (R7): that
-    of the counterparty on record; a new one has no listing, so normal access."""
+def _check_counterparty(
+    errors: FieldErrors, counterparty: dict[str, Any]
+) -> tuple[Counterparty | None, DecisionAccess]:
+    """The counterparty's problems under ``counterparty.<field>``; the counterparty on record
+    (None when new or when the input has problems) and its access (R7): a new one has no
+    listing, so normal access."""
     arguments = _counterparty_arguments(counterparty)
     problems = counterparty_problems(**arguments)
     for field, messages in ValidationError(problems).message_dict.items() if problems else ():
         for message in messages:
             _add(errors, f"counterparty.{field}", message)
-    return counterparty_access_check(
-        None
-        if problems
-        else counterparty_find(
-            credit_code=arguments["credit_code"], id_number=arguments["id_number"]
-        )
+    if problems:
+        return None, counterparty_access_check(None)
+    return counterparty_found_with_access(
+        credit_code=arguments["credit_code"], id_number=arguments["id_number"]
     )
 
 
@@ -338,7 +361,7 @@ def licence_decision_problems(*, actor: Actor, decision: DecisionInput) -> Field
     return _decision_check(actor=actor, decision=decision, now=timezone.now()).errors
 
 
-def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
+def licence_decide(*, actor: Actor, decision: DecisionInput, savepoint: bool = True) -> Licence:
     """Record an approval decision and push it to every responsible supervision department
     in one transaction (R1, R2): nothing is half-written. The pushes made are on the
     returned licence as ``pushes_created`` (for the answer, without reading them back).
@@ -346,13 +369,15 @@ def licence_decide(*, actor: Actor, decision: DecisionInput) -> Licence:
     Every problem is collected before anything is written and raised as one ValidationError
     keyed by field. The decision's audit events are chained when the work is done
     (``audit_deferred``), so concurrent decisions wait for each other's chain lock only
-    around their commits."""
+    around their commits. Inside a caller's transaction the decision is a savepoint, so the
+    caller may carry on after a refusal; a caller whose transaction fails whole with it (the
+    API's Idempotency-Key transaction) passes ``savepoint=False`` and spares the pair."""
     _refuse_unless_approval_department(actor)
     now = timezone.now()
     check = _decision_check(actor=actor, decision=decision, now=now)
     raise_if_errors(check.errors)
     try:
-        with transaction.atomic(), audit_deferred():
+        with transaction.atomic(savepoint=savepoint), audit_deferred():
             licence = _licence_create(actor=actor, decision=decision, check=check, now=now)
             if check.credit:
                 _credit_decision_record(
@@ -380,9 +405,11 @@ def _refuse_unless_approval_department(actor: Actor) -> None:
 def _licence_create(
     *, actor: Actor, decision: DecisionInput, check: _DecisionCheck, now: datetime.datetime
 ) -> Licence:
-    """The counterparty (found again or recorded) and the licence, with the R7 access the
-    clerk saw and the R14 file the decision was made on."""
-    party = counterparty_get_or_create(**_counterparty_arguments(decision.counterparty))
+    """The counterparty (the one the check found, brought up to date, or recorded) and the
+    licence, with the R7 access the clerk saw and the R14 file the decision was made on."""
+    party = counterparty_record(
+        on_record=check.counterparty, **_counterparty_arguments(decision.counterparty)
+    )
     access, item = check.access, decision.item
     return Licence.objects.create(
         item=item,

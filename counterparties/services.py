@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import Counterparty, CounterpartyKind
+from .selectors import counterparty_find
 from .validators import (
     normalize_code,
     normalize_phone,
@@ -105,6 +106,29 @@ def counterparty_get_or_create(
     )
     if errors:
         raise ValidationError(errors)
+    return counterparty_record(
+        on_record=counterparty_find(credit_code=credit_code, id_number=id_number),
+        name=name,
+        credit_code=credit_code,
+        id_number=id_number,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+
+
+def counterparty_record(
+    *,
+    on_record: Counterparty | None,
+    name: str,
+    credit_code: str | None = None,
+    id_number: str | None = None,
+    contact_name: str,
+    contact_phone: str,
+) -> Counterparty:
+    """``counterparty_get_or_create`` for a caller that has already checked the input
+    (``counterparty_problems`` is empty) and looked the code up (``counterparty_find``):
+    ``on_record`` is what that found, brought up to date here, or None to record a new one.
+    A licence decision checks and looks up before it writes, so it reads the row once."""
     name = (name or "").strip()
     contact_name = (contact_name or "").strip()
     contact_phone = normalize_phone(contact_phone)
@@ -114,10 +138,10 @@ def counterparty_get_or_create(
     lookup = {"credit_code": credit_code} if credit_code else {"id_number": id_number}
     wanted = {"name": name, "contact_name": contact_name, "contact_phone": contact_phone}
     kind = CounterpartyKind.ORGANISATION if credit_code else CounterpartyKind.INDIVIDUAL
-    # Read first: most decisions are for a known counterparty, and the read needs no
-    # savepoint. The insert has one, for the concurrent request that inserts the same code
-    # between our read and our insert.
-    counterparty = Counterparty.objects.filter(**lookup).first()
+    # Read first (by the caller): most decisions are for a known counterparty, and the read
+    # needs no savepoint. The insert has one, for the concurrent request that inserts the
+    # same code between that read and our insert.
+    counterparty = on_record
     created = False
     if counterparty is None:
         try:

@@ -75,6 +75,11 @@ def counterparty_access(
     return _access_from(listings, access_rules())
 
 
+def counterparty_listed() -> Exists:
+    """R7: whether a listing in force names the counterparty of the outer query's row."""
+    return Exists(listings_in_force().filter(counterparty_id=OuterRef("pk")))
+
+
 def counterparties_access(
     *, counterparties: list[Counterparty], on: datetime.date | None = None
 ) -> dict[int, AccessCheck]:

@@ -16,7 +16,7 @@ from approvals.decision_checks import (
     decision_checks_registered,
 )
 from approvals.models import CreditMode, ImportantCategory
-from approvals.services import DecisionInput, licence_decide
+from approvals.services import DecisionInput, licence_decide, licence_decision_problems
 from coordination.selectors import important_file_for, important_file_missing
 from counterparties.models import Counterparty, CounterpartyKind
 from credit.models import CreditCommitment, Verification
@@ -25,7 +25,7 @@ from credit.services import credit_commitment_record, credit_verification_open
 from organizations.scoping import actor_for_user
 from supervision.listings.services import listing_add
 from supervision.models import ListingType
-from supervision.selectors import counterparty_access
+from supervision.selectors import counterparty_access, counterparty_listed
 from tests.factories import ApprovalItemFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +77,7 @@ def test_the_registry_holds_the_four_checks_after_app_loading() -> None:
         ImportantMatterGate,
     }
     assert decision_check(AccessCheck).access is counterparty_access
+    assert decision_check(AccessCheck).listed is counterparty_listed
     assert decision_check(CreditCommitmentCheck).notice is credit_notice
     assert decision_check(CreditCommitmentCheck).record is credit_commitment_record
     assert decision_check(VerificationStart).start is credit_verification_open
@@ -103,6 +104,45 @@ def test_a_listed_counterparty_needs_the_acknowledgement_only_through_the_regist
     licence = licence_decide(actor=actor, decision=_decision(item))
     assert (licence.access_level, licence.access_reasons) == ("normal", [])
     assert licence.access_acknowledged_at is None
+
+
+def test_a_listed_counterparty_is_found_by_an_access_check_that_offers_no_listed_expression(
+    monkeypatch, approval_clerk, supervision_clerk, supervision_department
+) -> None:
+    """``listed`` only spares a query: a check registered without it reads the listings."""
+    item = ApprovalItemFactory(supervision_departments=[supervision_department])
+    _listed(supervision_clerk)
+    monkeypatch.setitem(
+        decision_checks._REGISTRY, AccessCheck, AccessCheck(access=counterparty_access)
+    )
+    problems = licence_decision_problems(
+        actor=actor_for_user(approval_clerk), decision=_decision(item)
+    )
+    assert "access_acknowledged" in problems
+    licence = licence_decide(
+        actor=actor_for_user(approval_clerk),
+        decision=_decision(item, access_acknowledged=True),
+    )
+    assert licence.access_level == "restricted"
+    assert [reason["listing"] for reason in licence.access_reasons] == [ListingType.ANOMALY]
+
+
+def test_a_number_already_recorded_is_named_also_for_an_item_without_receivers(
+    approval_clerk, supervision_department
+) -> None:
+    """The number is read with the item's departments; without any it is read on its own."""
+    actor = actor_for_user(approval_clerk)
+    item = ApprovalItemFactory(supervision_departments=[supervision_department])
+    licence_decide(
+        actor=actor, decision=_decision(item, code=valid_credit_code("91370305MA3DRG02"))
+    )
+    again = _decision(item, code=valid_credit_code("91370305MA3DRG02"))
+    assert "licence_no" in licence_decision_problems(actor=actor, decision=again)
+    orphan = ApprovalItemFactory(supervision_departments=[])
+    problems = licence_decision_problems(
+        actor=actor, decision=_decision(orphan, code=valid_credit_code("91370305MA3DRG02"))
+    )
+    assert set(problems) >= {"item", "licence_no"}
 
 
 def test_a_post_verification_decision_opens_its_verification_only_through_the_registered_start(

@@ -237,8 +237,16 @@ def test_a_licence_decision_costs_the_same_statements_for_any_number_of_receiver
     one, one_fan_out = _decide_over_the_api(1, 1, code="qc-one", credit_code="91370305MA3CAP11")
     many, many_fan_out = _decide_over_the_api(4, 3, code="qc-many", credit_code="91370305MA3CAP12")
     assert many == one and many_fan_out == one_fan_out
-    # Measured 23 with a new counterparty and the key's first use that minute (its
-    # last-used time written), and 10 for the fan-out (8, and the savepoint pair of its
-    # transaction inside the test's): a rise means a per-row statement crept back in.
-    assert one <= 24
+    # Measured 20 with a new counterparty and the key's first use that minute (its
+    # last-used time written), 19 on PostgreSQL (the chain head moves in the events'
+    # INSERT), and 10 for the fan-out (8, and the savepoint pair of its transaction inside
+    # the test's): a rise means a per-row statement crept back in. It was 23 while the
+    # counterparty was read twice and the decision had a savepoint pair of its own.
+    from django.db import connection
+
+    assert one <= (18 if connection.vendor == "postgresql" else 19), one
+    # A counterparty on record, under no listing: read with its access (R7) in one query,
+    # and neither inserted nor updated (it was one more while its listings were read apart).
+    known, _fan_out = _decide_over_the_api(1, 1, code="qc-known", credit_code="91370305MA3CAP11")
+    assert known <= one - 3, (known, one)
     assert one_fan_out <= 10
