@@ -257,3 +257,57 @@ def smtp_env(sink: SmtpSink) -> dict[str, str]:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(sink.port),
     }
+
+
+# --- a gate in PostgreSQL: one chosen row's write waits for an advisory lock the test holds
+
+
+def gate_install(
+    *, key: int, name: str, table: str, event: str, when: str, params: list[Any]
+) -> None:
+    """A test-only trigger `name` on `table`: a row's `event` (INSERT or UPDATE) matching
+    `when` (a trigger WHEN condition on NEW or OLD) waits for advisory lock `key`, which the
+    test now holds, so a worker can be killed at a known point of its work."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN PERFORM pg_advisory_xact_lock_shared({int(key)}); RETURN NEW; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW "
+            f"WHEN ({when}) EXECUTE FUNCTION {name}()",
+            params,
+        )
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+
+
+def gate_release(*, name: str, table: str) -> None:
+    """Open the gate and remove it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock_all()")
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
+def waiting_at_gate(key: int) -> bool:
+    """Whether a process of this database waits for the gate's lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # pg_locks shows the whole cluster: other test databases (parallel test
+            # processes, other runs) may be waiting on the same key.
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND objid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [key],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def other_backends() -> int:
+    """Server processes on this database besides the test's own connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]

@@ -28,7 +28,6 @@ import re
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from audit.models import AuditEvent
 from audit.services import verify_chain
@@ -53,7 +52,15 @@ from tests.factories import (
     bulk_pushes,
     record_licence,
 )
-from tests.reliability.helpers import process_env, smtp_env, wait_until
+from tests.reliability.helpers import (
+    gate_install,
+    gate_release,
+    other_backends,
+    process_env,
+    smtp_env,
+    wait_until,
+    waiting_at_gate,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -65,27 +72,8 @@ def worker_env(broker_url: str) -> dict[str, str]:
     return process_env(broker_url=broker_url, CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
 
 
-def other_backends() -> int:
-    """Server processes on this database besides the test's own connection."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
-
-
 def sweep_is_waiting_on_the_test() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # pg_locks shows the whole cluster: other test databases (parallel test
-            # processes, other runs) may be waiting on the same key.
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-            "AND objid = %s "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            [ADVISORY_KEY],
-        )
-        return cursor.fetchone()[0] > 0
+    return waiting_at_gate(ADVISORY_KEY)
 
 
 def task_ids(log: str, task: str) -> list[str]:
@@ -98,23 +86,17 @@ def stop_in_the_second_batch(require_postgres):
     the test holds, so the worker can be killed mid-sweep at a known point."""
 
     def install(push_pk: int) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE FUNCTION reliability_wait() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN PERFORM pg_advisory_xact_lock_shared({ADVISORY_KEY}); RETURN NEW; END $$"
-            )
-            cursor.execute(
-                "CREATE TRIGGER reliability_wait BEFORE UPDATE ON notifications_push "
-                f"FOR EACH ROW WHEN (OLD.id = {int(push_pk)}) "
-                "EXECUTE FUNCTION reliability_wait()"
-            )
-            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_KEY])
+        gate_install(
+            key=ADVISORY_KEY,
+            name="reliability_wait",
+            table="notifications_push",
+            event="UPDATE",
+            when="OLD.id = %s",
+            params=[push_pk],
+        )
 
     def release() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock_all()")
-            cursor.execute("DROP TRIGGER IF EXISTS reliability_wait ON notifications_push")
-            cursor.execute("DROP FUNCTION IF EXISTS reliability_wait()")
+        gate_release(name="reliability_wait", table="notifications_push")
 
     yield install, release
     release()

@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from approvals.imports.services import licence_import_confirm, licence_import_upload
 from approvals.models import Licence, LicenceImport
@@ -22,7 +21,14 @@ from tests.factories import (
     DepartmentFactory,
     StaffFactory,
 )
-from tests.reliability.helpers import process_env, wait_until
+from tests.reliability.helpers import (
+    gate_install,
+    gate_release,
+    other_backends,
+    process_env,
+    wait_until,
+    waiting_at_gate,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -32,23 +38,7 @@ ADVISORY_KEY = 104_020
 
 
 def waiting_on_the_test() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-            "AND objid = %s "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            [ADVISORY_KEY],
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def other_backends() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+    return waiting_at_gate(ADVISORY_KEY)
 
 
 @pytest.fixture
@@ -56,23 +46,17 @@ def stop_at_licence(require_postgres):
     """The INSERT of one chosen licence waits for an advisory lock the test holds."""
 
     def install(licence_no: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE FUNCTION import_wait() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN PERFORM pg_advisory_xact_lock_shared({ADVISORY_KEY}); RETURN NEW; END $$"
-            )
-            cursor.execute(
-                "CREATE TRIGGER import_wait BEFORE INSERT ON approvals_licence FOR EACH ROW "
-                "WHEN (NEW.licence_no = %s) EXECUTE FUNCTION import_wait()",
-                [licence_no],
-            )
-            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_KEY])
+        gate_install(
+            key=ADVISORY_KEY,
+            name="import_wait",
+            table="approvals_licence",
+            event="INSERT",
+            when="NEW.licence_no = %s",
+            params=[licence_no],
+        )
 
     def release() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock_all()")
-            cursor.execute("DROP TRIGGER IF EXISTS import_wait ON approvals_licence")
-            cursor.execute("DROP FUNCTION IF EXISTS import_wait()")
+        gate_release(name="import_wait", table="approvals_licence")
 
     yield install, release
     release()
