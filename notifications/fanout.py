@@ -30,8 +30,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .kinds import push_kind
-from .models import NoticeKind, NoticeResolution, Notification, Push, PushState
-from .services import DepartmentNotice, departments_notify, for_update_skip_locked, local_time
+from .models import NoticeKind, NoticeResolution, Push, PushState
+from .services import (
+    DepartmentNotice,
+    departments_notify,
+    for_update_skip_locked,
+    local_time,
+    notices_resolve,
+)
 from .webhooks import webhook_deliveries_record
 
 # Pushes per sweep transaction: one staff query and three bulk INSERTs each.
@@ -115,7 +121,4 @@ def _resolve_settled(pushes: Sequence[Push], *, now: datetime.datetime) -> None:
         (PushState.AUTO_CLAIMED, NoticeResolution.AUTO_CLAIMED),
     ):
         settled = [push.pk for push in pushes if push.state == state]
-        if settled:
-            Notification.objects.filter(push_id__in=settled, resolved_at__isnull=True).update(
-                resolved_at=now, resolution=resolution
-            )
+        notices_resolve(push_ids=settled, resolution=resolution, now=now)
