@@ -80,6 +80,15 @@ def task_ids(log: str, task: str) -> list[str]:
     return re.findall(rf"Task {re.escape(task)}\[([0-9a-f-]+)\] received", log)
 
 
+def the_task_id(log: str, task: str) -> str:
+    """The one message of `task` the workers received. A message held unacknowledged longer
+    than the 3 s visibility timeout may be received again, by the same worker too, under
+    the same id: every line names that one id."""
+    ids = set(task_ids(log, task))
+    assert len(ids) == 1, log
+    return ids.pop()
+
+
 @pytest.fixture
 def stop_in_the_second_batch(require_postgres):
     """A test-only trigger: the sweep's UPDATE of one chosen push waits for an advisory lock
@@ -134,7 +143,7 @@ def test_a_worker_killed_in_the_middle_of_the_auto_claim_sweep_loses_nothing(
     wait_until(lambda: other_backends() == 0, what="the killed worker's connection to end")
     assert Push.objects.filter(state=PushState.AUTO_CLAIMED).count() == SWEEP_BATCH_SIZE
     assert AuditEvent.objects.filter(action="push.auto_claim").count() == SWEEP_BATCH_SIZE
-    [task_id] = task_ids(workers.logs(), "notifications.auto_claim_overdue")
+    task_id = the_task_id(workers.logs(), "notifications.auto_claim_overdue")
 
     # A new worker gets the unacknowledged message again (nothing else is sent) and the
     # sweep finishes the work.
@@ -143,7 +152,8 @@ def test_a_worker_killed_in_the_middle_of_the_auto_claim_sweep_loses_nothing(
         lambda: not Push.objects.filter(state=PushState.PENDING).exists(),
         what="the redelivered sweep to finish",
     )
-    assert task_ids(workers.logs(), "notifications.auto_claim_overdue") == [task_id, task_id]
+    received = task_ids(workers.logs(), "notifications.auto_claim_overdue")
+    assert set(received) == {task_id} and len(received) >= 2
     ids = [str(p.pk) for p in pushes]
     assert Push.objects.filter(state=PushState.AUTO_CLAIMED, overdue=True).count() == total
     events = Counter(
@@ -185,7 +195,7 @@ def test_a_worker_killed_during_a_webhook_batch_loses_no_delivery(
     assert webhook_receiver.held.wait(timeout=90), workers.logs()
     workers.kill(worker)
     webhook_receiver.release.set()
-    [task_id] = task_ids(workers.logs(), "notifications.send_pending_webhooks")
+    task_id = the_task_id(workers.logs(), "notifications.send_pending_webhooks")
 
     # What the killed worker left: the first row sent and logged, the others leased.
     first, in_flight, untried = (Delivery.objects.get(pk=row.pk) for row in rows)
