@@ -18,9 +18,19 @@ that was down, a worker killed mid-task (its transaction is rolled back, the mar
 null). Each fan-out locks its pushes (`FOR UPDATE SKIP LOCKED … WHERE fanned_out_at IS
 NULL`) and writes their rows and the marker in one transaction, so the task and the sweep
 racing each other fan a push out exactly once.
+
+One task per busy moment, not per commit. Publishing a task costs a decision about as
+much as one of its statements, so a process publishes at most one fan-out task per
+`FANOUT_COALESCE_SECONDS`, due that long after its publish, and the task fans out every
+push still missing when it runs. A commit that finds its process's window open publishes
+nothing: the window's task is due after the window ends, so after this commit, and takes
+this push with the rest. (Workers on other hosts run it at the publisher's clock: a skew
+larger than the window only leaves a push to the sweep.)
 """
 
 import datetime
+import threading
+import time
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -42,6 +52,11 @@ from .webhooks import webhook_deliveries_record
 
 # Pushes per sweep transaction: one staff query and three bulk INSERTs each.
 FANOUT_BATCH_SIZE = 500
+# At most one fan-out task per process per window; the notices wait this much longer.
+FANOUT_COALESCE_SECONDS = 0.2
+
+_window = threading.Lock()
+_window_ends = 0.0  # time.monotonic() at which this process's open window closes
 
 
 def fanout_grace() -> datetime.timedelta:
@@ -85,13 +100,47 @@ def pushes_fan_out(
 def pushes_fan_out_missing(*, now: datetime.datetime) -> int:
     """The beat sweep: every push whose fan-out is still missing a grace period after it
     was sent, batch by batch. Safe to run twice or next to the after-commit tasks."""
+    return _fan_out_batches(sent_before=now - fanout_grace())
+
+
+def pushes_fan_out_due(push_ids: Sequence[int] | None = None) -> int:
+    """The after-commit task: these pushes, then every other push whose fan-out is still
+    missing (the commits its coalescing window left to it), batch by batch."""
+    total = pushes_fan_out(push_ids=push_ids) if push_ids else 0
+    return total + _fan_out_batches(sent_before=None)
+
+
+def _fan_out_batches(*, sent_before: datetime.datetime | None) -> int:
     total = 0
-    cutoff = now - fanout_grace()
     while True:
-        done = pushes_fan_out(sent_before=cutoff)
+        done = pushes_fan_out(sent_before=sent_before)
         total += done
         if done < FANOUT_BATCH_SIZE:
             return total
+
+
+def fanout_publish(push_ids: Sequence[int]) -> None:
+    """The commit's callback (services.fanout_enqueue): publish the fan-out task unless a
+    task this process published is still due to run after this commit (see above)."""
+    global _window_ends
+    from .tasks import fan_out_pushes
+
+    if fan_out_pushes.app.conf.task_always_eager:  # run at once: a countdown means nothing
+        fan_out_pushes.delay(list(push_ids))
+        return
+    with _window:
+        opened = time.monotonic()
+        if opened < _window_ends:
+            return
+        _window_ends = opened + FANOUT_COALESCE_SECONDS
+    try:
+        fan_out_pushes.apply_async((list(push_ids),), countdown=FANOUT_COALESCE_SECONDS)
+    except Exception:
+        # Nothing published: the next commit publishes (what is missed meanwhile is the
+        # sweep's), and the caller's robust on_commit logs the error.
+        with _window:
+            _window_ends = 0.0
+        raise
 
 
 def _claim_notice(push: Push) -> DepartmentNotice:

@@ -188,13 +188,13 @@ def deliveries_enqueue() -> None:
 
 
 def fanout_enqueue(push_ids: Sequence[int]) -> None:
-    """Queue the fan-out of these pushes (fanout.py) for after the caller's commit, one task
-    per call."""
-    from .tasks import fan_out_pushes
+    """Queue the fan-out of these pushes (fanout.py) for after the caller's commit; their
+    process publishes at most one task per coalescing window (fanout.fanout_publish)."""
+    from .fanout import fanout_publish
 
-    # A partial of the bound `delay` (tests recognise the queued task by its name) with its
-    # names: a failed robust callback is logged by its `__qualname__`.
-    publish = update_wrapper(partial(fan_out_pushes.delay, list(push_ids)), fan_out_pushes.delay)
+    # A partial with the function's names: a failed robust callback is logged by its
+    # `__qualname__`.
+    publish = update_wrapper(partial(fanout_publish, list(push_ids)), fanout_publish)
     # robust: the pushes are committed; a failed publish leaves them to the fan-out sweep.
     transaction.on_commit(publish, robust=True)
 

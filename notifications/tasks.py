@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from .fanout import pushes_fan_out, pushes_fan_out_missing
+from .fanout import pushes_fan_out_due, pushes_fan_out_missing
 from .models import Delivery, DeliveryChannel, DeliveryStatus
 from .services import for_update_skip_locked, pushes_auto_claim_overdue
 
@@ -31,9 +31,10 @@ def auto_claim_overdue() -> int:
 
 
 @shared_task(name="notifications.fan_out_pushes", ignore_result=True)
-def fan_out_pushes(push_ids: list[int]) -> int:
-    """After a push's commit: its notices, e-mail and webhook rows (fanout.py), once."""
-    return pushes_fan_out(push_ids=push_ids)
+def fan_out_pushes(push_ids: list[int] | None = None) -> int:
+    """After a push's commit: its notices, e-mail and webhook rows (fanout.py), once, and
+    those of every push its process's coalescing window left to it."""
+    return pushes_fan_out_due(push_ids)
 
 
 @shared_task(name="notifications.fan_out_missing", ignore_result=True)

@@ -213,6 +213,13 @@ def _media_in_tmp(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fanout_window_closed(monkeypatch) -> None:
+    """Each test's first commit publishes its fan-out task: a window the previous test's
+    commit opened in this process (notifications/fanout.py) has no task for this one."""
+    monkeypatch.setattr("notifications.fanout._window_ends", 0.0)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache: the per-address rate limits of the public
     pages (R19) and the API throttles count in it, and under frozen time a window never

@@ -9,10 +9,17 @@ import time_machine
 
 from audit.models import AuditEvent
 from linzi_platform.celery import app
-from notifications.fanout import pushes_fan_out, pushes_fan_out_missing
+from notifications import fanout
+from notifications.fanout import (
+    FANOUT_COALESCE_SECONDS,
+    fanout_publish,
+    pushes_fan_out,
+    pushes_fan_out_missing,
+)
 from notifications.models import Delivery, DeliveryChannel, Notification, Push, PushState
 from notifications.services import push_claim
 from notifications.sweeps import sweeps
+from notifications.tasks import fan_out_pushes
 from notifications.webhooks import webhook_register
 from organizations.scoping import actor_for_user
 from tests.helpers import at
@@ -23,10 +30,14 @@ DECIDED = at("2026-11-25T10:00")
 
 
 def queued(callbacks: list) -> list[str]:
-    """The Celery task names the on-commit callbacks publish (a bound `delay` or a partial)."""
+    """What the on-commit callbacks publish: a Celery task's name (a bound `delay` or a
+    partial of it), or the fan-out's publisher (a partial of `fanout_publish`)."""
     names = []
     for callback in callbacks:
         bound = getattr(callback, "func", callback)
+        if bound is fanout_publish:
+            names.append("notifications.fan_out_pushes")
+            continue
         names.append(getattr(getattr(bound, "__self__", None), "name", ""))
     return names
 
@@ -113,3 +124,56 @@ def test_the_fan_out_sweep_is_on_the_beat_every_minute_and_settles_no_deadline()
     assert entries == [{"task": "notifications.fan_out_missing", "schedule": 60}]
     sweep = next(s for s in sweeps() if s.task == "notifications.fan_out_missing")
     assert sweep.settles_deadlines is False
+
+
+class _Publishes:
+    """Stands in for the broker: the fan-out tasks a process publishes, and when."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.calls: list[tuple[tuple, dict]] = []
+        self.clock = 1000.0
+        self.refuse = False
+        monkeypatch.setattr(fanout.time, "monotonic", lambda: self.clock)
+        monkeypatch.setattr(fan_out_pushes, "apply_async", self)
+
+    def __call__(self, args: tuple, **options) -> None:
+        if self.refuse:
+            raise ConnectionRefusedError("broker down")
+        self.calls.append((args, options))
+
+
+def test_a_process_publishes_one_fan_out_task_per_window_due_after_it(monkeypatch):
+    publishes = _Publishes(monkeypatch)
+    fanout_publish([1, 2])
+    publishes.clock += FANOUT_COALESCE_SECONDS / 2
+    fanout_publish([3])  # the window's task is due after this commit: nothing published
+    assert publishes.calls == [(([1, 2],), {"countdown": FANOUT_COALESCE_SECONDS})]
+    publishes.clock += FANOUT_COALESCE_SECONDS / 2
+    fanout_publish([4])
+    assert [args for args, _options in publishes.calls] == [([1, 2],), ([4],)]
+
+
+def test_a_publish_the_broker_refused_leaves_the_window_closed_for_the_next_commit(
+    monkeypatch,
+):
+    publishes = _Publishes(monkeypatch)
+    publishes.refuse = True
+    with pytest.raises(ConnectionRefusedError):
+        fanout_publish([1])
+    publishes.refuse = False
+    fanout_publish([2])
+    assert [args for args, _options in publishes.calls] == [([2],)]
+
+
+def test_the_windows_task_fans_out_the_pushes_of_the_commits_that_published_nothing(
+    decide, supervision_clerk
+):
+    with time_machine.travel(DECIDED, tick=False):
+        first = decide(fan_out=False)
+        second = decide(fan_out=False)
+        told = [p.pk for p in Push.objects.filter(subject_id=str(first.pk))]
+        assert fan_out_pushes(told) == 4
+    pushes = Push.objects.filter(subject_id__in=[str(first.pk), str(second.pk)])
+    assert pushes.count() == 4 and not pushes.filter(fanned_out_at=None).exists()
+    assert Notification.objects.filter(user=supervision_clerk).count() == 2
+    assert fan_out_pushes(told) == 0

@@ -10,6 +10,7 @@ Fixtures only: the classes and helpers they use are in tests/reliability/helpers
 import contextlib
 import email
 import email.policy
+import os
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from linzi_platform.celery import app as celery_app
 from tests.helpers import local_http_server
@@ -41,6 +43,12 @@ def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
 
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[Workers]:
+    # The broker database is this xdist process's own (tests/conftest.py): empty it, so the
+    # worker gets only this test's tasks, not those an earlier test committed with no
+    # worker to take them.
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if url.startswith("redis"):
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     pool = Workers(tmp_path)
     yield pool
     # Before pytest-django flushes the tables: no worker may still be writing.
