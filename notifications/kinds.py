@@ -2,6 +2,7 @@
 the engine itself knows none of them, so both directions share one mechanism (R1, R6)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.utils.functional import Promise
@@ -25,10 +26,18 @@ class PushKind:
 
     def validate_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The payload as it will be stored; a bad one is a programming error, not user input."""
-        serializer = self.payload_serializer(data=payload)
-        if not serializer.is_valid():
-            raise ValueError(f"invalid {self.key} payload: {serializer.errors}")
+        try:
+            self._payload_validator.run_validation(payload)
+        except serializers.ValidationError as exc:
+            raise ValueError(f"invalid {self.key} payload: {exc.detail}") from None
         return payload
+
+    @cached_property
+    def _payload_validator(self) -> serializers.Serializer:
+        """One unbound serializer per kind, its fields built once rather than for every push
+        (a serializer copies its declared fields per instance); validating keeps no state in
+        it, so the threads of a process share it."""
+        return self.payload_serializer()
 
     def snapshot(self, payload: Any) -> SnapshotDisplay:
         """What this kind's template reads of a stored payload, and what it does not show."""
