@@ -87,24 +87,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def process_env(*, database_url: str, broker_url: str) -> dict[str, str]:
+    """The environment of a process the benchmark starts (its gunicorn, P7's background
+    work): the benchmark's settings and database, production-like (DEBUG off)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        # The figure is the cost of the work, not of the per-key rate limit.
+        "THROTTLE_API_CLIENT": "100000000/minute",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 class Server:
     """gunicorn serving the project plus the bare endpoint (benchmarks.settings)."""
 
     def __init__(self, *, database_url: str, broker_url: str, workers: int) -> None:
         self.port = _free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-            "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": broker_url,
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0",
-            # The figure is the cost of the work, not of the per-key rate limit.
-            "THROTTLE_API_CLIENT": "100000000/minute",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = process_env(database_url=database_url, broker_url=broker_url)
         command = [
             sys.executable,
             "-m",
@@ -148,6 +154,11 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def rate(load: Load) -> str:
+    p50, p99 = load.quantile(0.5) * 1000, load.quantile(0.99) * 1000
+    return f"{load.rps:.1f}/s p50 {p50:.0f} ms p99 {p99:.0f} ms"
 
 
 @dataclass(frozen=True)
@@ -237,12 +248,10 @@ def drive(
 P1_TURNS = 4
 
 
-def p1_ingest(
-    *, seeded: Seeded, database_url: str, broker_url: str, clients: int, per_client: int
-) -> Figure:
-    run = uuid.uuid4().hex[:6]
+def licence_bodies(seeded: Seeded, *, prefix: str) -> Callable[[int, int], dict[str, Any]]:
+    """The body of client `number`'s `i`-th decision: a new licence number, one of the
+    seeded items and counterparties (mostly on record already, as in a district)."""
     today = timezone.localdate().isoformat()
-    key = seeded.keys[seeded.approval.code]
     codes = seeded.credit_codes
     items = [item.code for item in seeded.items]
 
@@ -256,10 +265,20 @@ def p1_ingest(
                 "contact_name": "张三",
                 "contact_phone": "13800000000",
             },
-            "licence_no": f"P1-{run}-{number}-{i}",
+            "licence_no": f"{prefix}-{number}-{i}",
             "licence_date": today,
             "valid_from": today,
         }
+
+    return licence
+
+
+def p1_ingest(
+    *, seeded: Seeded, database_url: str, broker_url: str, clients: int, per_client: int
+) -> Figure:
+    run = uuid.uuid4().hex[:6]
+    key = seeded.keys[seeded.approval.code]
+    licence = licence_bodies(seeded, prefix=f"P1-{run}")
 
     def bare(number: int, i: int) -> dict[str, Any]:
         return {"note": f"P1-{run}-{number}-{i}"}
@@ -312,10 +331,6 @@ def p1_ingest(
     finally:
         server.stop()
     ratio = ours.rps / floor.rps
-
-    def rate(load: Load) -> str:
-        p50, p99 = load.quantile(0.5) * 1000, load.quantile(0.99) * 1000
-        return f"{load.rps:.1f}/s p50 {p50:.0f} ms p99 {p99:.0f} ms"
 
     return Figure(
         key="P1",

@@ -12,13 +12,15 @@ class NotificationsConfig(AppConfig):
         from . import reorganisation, todo
         from .fanout import pushes_fan_out_missing
         from .feedback.services import feedback_mark_overdue
-        from .services import pushes_auto_claim_overdue
+        from .services import pushes_auto_claim_overdue_in_background
         from .sms.checks import check_sms_settings
         from .sweeps import Sweep, sweep_register
 
         reorganisation.register()
         todo.register()
-        sweep_register(Sweep("notifications.auto_claim_overdue", pushes_auto_claim_overdue))
+        sweep_register(
+            Sweep("notifications.auto_claim_overdue", pushes_auto_claim_overdue_in_background)
+        )
         sweep_register(Sweep("notifications.mark_overdue_feedback", feedback_mark_overdue))
         sweep_register(
             Sweep("notifications.fan_out_missing", pushes_fan_out_missing, settles_deadlines=False)

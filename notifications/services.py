@@ -5,6 +5,7 @@ these functions, so the web form, the API and the beat sweep can never disagree.
 """
 
 import datetime
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ FEEDBACK_WORKING_DAYS = 1
 # Rows per sweep transaction. Larger batches commit less often (on PostgreSQL 5,000 sweep
 # 100k pushes about 10 % faster than 1,000); a batch locks its rows for well under a second.
 SWEEP_BATCH_SIZE = 5000
+# The beat's sweep runs beside the decisions (P7): smaller batches hold the audit chain, which
+# every decision locks too, for tens of ms; a pause as long as each batch (as autovacuum's cost
+# delay) keeps it to half a core. 100k overdue pushes: about half a minute of the beat's 5.
+BACKGROUND_SWEEP_BATCH_SIZE = 1000
+BACKGROUND_SWEEP_PAUSE = 1.0  # seconds paused per second a batch took
 # Other databases take the portable path, whose statements carry one parameter per row:
 # SQLite before 3.32 accepts at most 999.
 PORTABLE_SWEEP_BATCH_SIZE = 900
@@ -188,14 +194,12 @@ def deliveries_enqueue() -> None:
 
 
 def fanout_enqueue(push_ids: Sequence[int]) -> None:
-    """Queue the fan-out of these pushes (fanout.py) for after the caller's commit; their
-    process publishes at most one task per coalescing window (fanout.fanout_publish)."""
+    """Queue the fan-out of these pushes for after the caller's commit (fanout.py)."""
     from .fanout import fanout_publish
 
-    # A partial with the function's names: a failed robust callback is logged by its
-    # `__qualname__`.
+    # Named as the function (a failed robust callback is logged by its `__qualname__`);
+    # robust: the pushes are committed, a failed publish leaves them to the fan-out sweep.
     publish = update_wrapper(partial(fanout_publish, list(push_ids)), fanout_publish)
-    # robust: the pushes are committed; a failed publish leaves them to the fan-out sweep.
     transaction.on_commit(publish, robust=True)
 
 
@@ -409,19 +413,27 @@ def for_update_skip_locked(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+def pushes_auto_claim_overdue_in_background(*, now: datetime.datetime | None = None) -> int:
+    """The beat's R4 sweep (and the report's, R18), in small batches with pauses."""
+    return pushes_auto_claim_overdue(
+        now=now, batch_size=BACKGROUND_SWEEP_BATCH_SIZE, pause=BACKGROUND_SWEEP_PAUSE
+    )
+
+
 def pushes_auto_claim_overdue(
     *,
     now: datetime.datetime | None = None,
     batch_size: int = SWEEP_BATCH_SIZE,
     only_ids: Sequence[int] | None = None,
+    pause: float = 0.0,
 ) -> int:
     """Auto-claim every pending push whose deadline has passed (R4); return how many.
 
     Set-based and batched: each batch locks its rows (skipping rows another sweep or a
     manual claim holds), flips them in one UPDATE, charges the lateness to the receiving
-    department and writes the audit events in bulk. Safe to run twice or concurrently. After
-    a large sweep the planner statistics are refreshed (planner.py, PostgreSQL).
-    """
+    department and writes the audit events in bulk. Safe to run twice or concurrently. Each
+    full batch is followed by `pause` times its time asleep. After a large sweep the planner
+    statistics are refreshed (planner.py, PostgreSQL)."""
     now = now or timezone.now()
     total = 0
     if connection.vendor == "postgresql":
@@ -430,6 +442,7 @@ def pushes_auto_claim_overdue(
         claim_batch = _auto_claim_batch_portable
         batch_size = min(batch_size, PORTABLE_SWEEP_BATCH_SIZE)
     while True:
+        started = time.monotonic()
         with transaction.atomic():
             rows = claim_batch(now=now, batch_size=batch_size, only_ids=only_ids)
             if not rows:
@@ -441,6 +454,12 @@ def pushes_auto_claim_overdue(
             )
             departments = Department.objects.in_bulk(
                 {receiver_id for _pk, receiver_id, *_r in rows}
+            )
+            # Text messages (R4) before the audit events: the chain stays locked to the commit.
+            sms_auto_claimed_record(
+                receiver_counts=Counter(receiver_id for _pk, receiver_id, *_r in rows),
+                names={pk: department.name for pk, department in departments.items()},
+                now=now,
             )
             audit_record_many(
                 actor=None,
@@ -456,15 +475,11 @@ def pushes_auto_claim_overdue(
                 ],
                 at=now,
             )
-            # The receivers' heads and clerks who asked for it get a text message (R4).
-            sms_auto_claimed_record(
-                receiver_counts=Counter(receiver_id for _pk, receiver_id, *_r in rows),
-                names={pk: department.name for pk, department in departments.items()},
-                now=now,
-            )
         total += len(rows)
         if len(rows) < batch_size:
             break
+        if pause:
+            time.sleep((time.monotonic() - started) * pause)
     statistics_refresh_after_sweep(total)
     return total
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .fanout import pushes_fan_out_due, pushes_fan_out_missing
 from .models import Delivery, DeliveryChannel, DeliveryStatus
-from .services import for_update_skip_locked, pushes_auto_claim_overdue
+from .services import for_update_skip_locked, pushes_auto_claim_overdue_in_background
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ EMAIL_MAX_ATTEMPTS = 8
 @shared_task(name="notifications.auto_claim_overdue", ignore_result=True)
 def auto_claim_overdue() -> int:
     """Beat, every 5 minutes: the R4 sweep. Idempotent by construction."""
-    claimed = pushes_auto_claim_overdue(now=timezone.now())
+    claimed = pushes_auto_claim_overdue_in_background(now=timezone.now())
     if claimed:
         logger.info("auto-claimed %s overdue pushes", claimed)
     return claimed

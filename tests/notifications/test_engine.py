@@ -233,6 +233,59 @@ def test_the_sweep_takes_every_overdue_push_whatever_the_database_batch_limit():
     assert AuditEvent.objects.filter(action="push.auto_claim").count() == total
 
 
+def test_the_beats_sweep_takes_small_batches_and_pauses_as_long_as_each_took(monkeypatch):
+    """P7: beside the decisions, the beat's sweep holds the audit chain briefly and takes
+    at most about half a core; it still auto-claims everything, once."""
+    sender, receiver = DepartmentFactory(code="pace-a"), DepartmentFactory(code="pace-s")
+    base = at("2026-11-20T09:00")
+    bulk_pushes(
+        sender=sender,
+        receivers=[receiver],
+        count=7,
+        sent_at=base,
+        deadline=base,
+        deadline_step=datetime.timedelta(seconds=1),
+    )
+    monkeypatch.setattr(services, "BACKGROUND_SWEEP_BATCH_SIZE", 3)
+    clock = iter(float(n) for n in range(100))  # each batch "takes" one second
+    monkeypatch.setattr(services.time, "monotonic", lambda: next(clock))
+    slept: list[float] = []
+    monkeypatch.setattr(services.time, "sleep", slept.append)
+    batches: list[int] = []
+    claim_batch = services._auto_claim_batch_portable
+    if services.connection.vendor == "postgresql":
+        claim_batch = services._auto_claim_batch_postgresql
+    name = claim_batch.__name__
+
+    def counted(**kwargs):
+        rows = claim_batch(**kwargs)
+        batches.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(services, name, counted)
+    with time_machine.travel(at("2026-11-24T09:00"), tick=False):
+        assert services.pushes_auto_claim_overdue_in_background() == 7
+    assert batches == [3, 3, 1]
+    # After each full batch, as long as it took (one second here); none after the last.
+    assert slept == [1.0 * services.BACKGROUND_SWEEP_PAUSE] * 2
+    assert not Push.objects.filter(state=PushState.PENDING).exists()
+    assert AuditEvent.objects.filter(action="push.auto_claim").count() == 7
+
+
+def test_the_beat_task_and_the_reports_settling_run_the_background_sweep(monkeypatch):
+    from notifications import tasks
+    from notifications.sweeps import sweeps
+
+    sweep = next(s for s in sweeps() if s.task == "notifications.auto_claim_overdue")
+    assert sweep.run is services.pushes_auto_claim_overdue_in_background
+    calls: list[dict] = []
+    monkeypatch.setattr(
+        tasks, "pushes_auto_claim_overdue_in_background", lambda **kw: calls.append(kw) or 0
+    )
+    assert tasks.auto_claim_overdue() == 0
+    assert len(calls) == 1
+
+
 def test_a_claim_after_auto_claim_is_refused(decide, receiver_clerk):
     with time_machine.travel(at("2026-09-30T10:00"), tick=False):
         decide()

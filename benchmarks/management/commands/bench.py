@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from benchmarks import figures, import_figure, load, pages, seed, table
+from benchmarks import figures, import_figure, load, pages, seed, sweeping, table
 
 DEFAULT_BENCH_DB = "linzi_bench"
 QUICK_FACTOR = 0.1
@@ -126,6 +126,17 @@ class Command(BaseCommand):
                     broker_url=broker_url,
                     clients=options["clients"],
                     per_client=per_client,
+                )
+            )
+        if wanted("P7"):
+            self.stdout.write("P7 …")
+            results.append(
+                sweeping.p7_ingest_while_sweeping(
+                    seeded=seeded,
+                    database_url=bench_url,
+                    broker_url=broker_url,
+                    clients=options["clients"],
+                    overdue=scale.overdue_pending,
                 )
             )
         if wanted("P6"):

@@ -1,0 +1,168 @@
+"""P7: licence ingest while the auto-claim sweep works through a month's backlog of overdue
+pushes and the monthly report compiles, next to the same ingest alone, in one run.
+
+What a district feels on the morning of the 1st: the decisions keep coming while the beat's
+sweep flips 100,000 pushes (each batch writes its audit events on the one audit chain the
+decisions write to as well) and the report reads the whole month. The ingest is driven as
+in P1 (same server, clients and bodies); it is measured alone before and after the
+background work, and in rounds of the same size while it runs. The background jobs run in
+processes of their own (benchmarks/background.py), as a worker's would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from notifications.models import Push, PushState
+
+from .figures import (
+    Figure,
+    Load,
+    Server,
+    _reset,
+    _vacuum_pushes,
+    drive,
+    licence_bodies,
+    process_env,
+    rate,
+)
+from .seed import Seeded
+
+ROUND_PER_CLIENT = 5  # decisions per client per round: rounds end close to the jobs
+ALONE_ROUNDS = 6  # rounds alone before the jobs, and again after them
+
+
+def overdue_backlog(count: int) -> int:
+    """Make `count` pushes pending past their deadline (P2 auto-claimed the seeded ones:
+    they are put back, their overdue records removed); returns how many are overdue."""
+    now = timezone.now()
+    overdue = Push.objects.filter(state=PushState.PENDING, deadline__lt=now)
+    missing = count - overdue.count()
+    if missing > 0:
+        ids = list(
+            Push.objects.filter(state=PushState.AUTO_CLAIMED, deadline__lt=now)
+            .order_by("-deadline")
+            .values_list("pk", flat=True)[:missing]
+        )
+        _reset(ids)
+    _vacuum_pushes()
+    return overdue.count()
+
+
+def _deadlocks() -> int:
+    """Deadlocks PostgreSQL detected in this database so far (each is also in its log)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def _start(job: str, env: dict[str, str]) -> subprocess.Popen:
+    """The job's process, set up and waiting for `_go`."""
+    process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+        [sys.executable, "-m", "benchmarks.background", job],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if process.stdout.readline().strip() != "ready":
+        raise RuntimeError(f"P7's {job} job did not start: {process.communicate()[1]}")
+    return process
+
+
+def _go(process: subprocess.Popen) -> None:
+    process.stdin.write("go\n")
+    process.stdin.flush()
+
+
+def _finished(job: subprocess.Popen) -> tuple[dict[str, Any] | None, str]:
+    out, err = job.communicate(timeout=1800)  # closes its input too
+    if job.returncode != 0:
+        return None, err.strip().splitlines()[-1] if err.strip() else f"exit {job.returncode}"
+    return json.loads(out.strip().splitlines()[-1]), ""
+
+
+def p7_ingest_while_sweeping(
+    *, seeded: Seeded, database_url: str, broker_url: str, clients: int, overdue: int
+) -> Figure:
+    backlog = overdue_backlog(overdue)
+    key = seeded.keys[seeded.approval.code]
+    licence = licence_bodies(seeded, prefix=f"P7-{uuid.uuid4().hex[:6]}")
+    rounds = iter(range(1_000_000))
+
+    def one_round() -> Load:
+        number = next(rounds)
+        return drive(
+            port=server.port,
+            path="/api/v1/licences/",
+            key=key,
+            body_of=lambda n, i: licence(n, number * ROUND_PER_CLIENT + i),
+            clients=clients,
+            per_client=ROUND_PER_CLIENT,
+        )
+
+    env = process_env(database_url=database_url, broker_url=broker_url)
+    server = Server(database_url=database_url, broker_url=broker_url, workers=2)
+    try:
+        one_round()  # warm-up
+        alone = Load()
+        for _n in range(ALONE_ROUNDS):
+            alone += one_round()
+        jobs = {
+            name: _start(name, env) for name in os.environ.get("P7_JOBS", "sweep,report").split(",")
+        }
+        deadlocks_before = _deadlocks()
+        started = time.perf_counter()
+        for job in jobs.values():
+            _go(job)
+        during = Load()
+        while not during.requests or any(job.poll() is None for job in jobs.values()):
+            during += one_round()
+        busy = time.perf_counter() - started
+        results = {name: _finished(job) for name, job in jobs.items()}
+        for _n in range(ALONE_ROUNDS):
+            alone += one_round()
+    finally:
+        server.stop()
+    deadlocks = _deadlocks() - deadlocks_before
+    left = Push.objects.filter(state=PushState.PENDING, deadline__lt=timezone.now()).count()
+    failures = [f"{name}: {error}" for name, (_out, error) in results.items() if error]
+    throughput = during.rps / alone.rps
+    tail = during.quantile(0.99) / alone.quantile(0.99)
+    swept = (results.get("sweep", (None,))[0] or {}).get("done", 0)
+    done = {name: out["seconds"] for name, (out, _error) in results.items() if out}
+    passed = (
+        throughput >= 0.7
+        and tail <= 2
+        and during.errors == alone.errors == 0
+        and deadlocks == 0
+        and not failures
+        and left == 0
+    )
+    return Figure(
+        key="P7",
+        name=f"licence ingest while sweeping {backlog:,} overdue pushes and compiling the "
+        f"monthly report, {clients} clients",
+        ours=rate(during),
+        reference=f"alone {rate(alone)}",
+        ratio=throughput,
+        target=">= 0.7 of alone, p99 <= 2x, 0 errors, 0 deadlocks",
+        passed=passed,
+        note=f"p99 {tail:.2f}x alone; {during.requests} decisions during {busy:.1f} s of "
+        f"background work (sweep {done.get('sweep', 0):.1f} s, {swept:,} auto-claimed by "
+        f"it; report {done.get('report', 0):.1f} s), {alone.requests} alone; errors "
+        f"{during.errors}/{alone.errors}; deadlocks {deadlocks}; overdue left {left}"
+        + (f"; FAILED {'; '.join(failures)}" if failures else ""),
+    )
