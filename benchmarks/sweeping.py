@@ -11,7 +11,6 @@ processes of their own (benchmarks/background.py), as a worker's would."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -120,9 +119,7 @@ def p7_ingest_while_sweeping(
         alone = Load()
         for _n in range(ALONE_ROUNDS):
             alone += one_round()
-        jobs = {
-            name: _start(name, env) for name in os.environ.get("P7_JOBS", "sweep,report").split(",")
-        }
+        jobs = {name: _start(name, env) for name in ("sweep", "report")}
         deadlocks_before = _deadlocks()
         started = time.perf_counter()
         for job in jobs.values():
@@ -141,7 +138,7 @@ def p7_ingest_while_sweeping(
     failures = [f"{name}: {error}" for name, (_out, error) in results.items() if error]
     throughput = during.rps / alone.rps
     tail = during.quantile(0.99) / alone.quantile(0.99)
-    swept = (results.get("sweep", (None,))[0] or {}).get("done", 0)
+    swept = (results["sweep"][0] or {}).get("done", 0)
     done = {name: out["seconds"] for name, (out, _error) in results.items() if out}
     passed = (
         throughput >= 0.7

@@ -10,9 +10,9 @@ class NotificationsConfig(AppConfig):
         from django.core import checks
 
         from . import reorganisation, todo
+        from .background import pushes_auto_claim_overdue_in_background
         from .fanout import pushes_fan_out_missing
         from .feedback.services import feedback_mark_overdue
-        from .services import pushes_auto_claim_overdue_in_background
         from .sms.checks import check_sms_settings
         from .sweeps import Sweep, sweep_register
 

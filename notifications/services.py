@@ -53,11 +53,6 @@ FEEDBACK_WORKING_DAYS = 1
 # Rows per sweep transaction. Larger batches commit less often (on PostgreSQL 5,000 sweep
 # 100k pushes about 10 % faster than 1,000); a batch locks its rows for well under a second.
 SWEEP_BATCH_SIZE = 5000
-# The beat's sweep runs beside the decisions (P7): smaller batches hold the audit chain, which
-# every decision locks too, for tens of ms; a pause as long as each batch (as autovacuum's cost
-# delay) keeps it to half a core. 100k overdue pushes: about half a minute of the beat's 5.
-BACKGROUND_SWEEP_BATCH_SIZE = 1000
-BACKGROUND_SWEEP_PAUSE = 1.0  # seconds paused per second a batch took
 # Other databases take the portable path, whose statements carry one parameter per row:
 # SQLite before 3.32 accepts at most 999.
 PORTABLE_SWEEP_BATCH_SIZE = 900
@@ -413,13 +408,6 @@ def for_update_skip_locked(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
-def pushes_auto_claim_overdue_in_background(*, now: datetime.datetime | None = None) -> int:
-    """The beat's R4 sweep (and the report's, R18), in small batches with pauses."""
-    return pushes_auto_claim_overdue(
-        now=now, batch_size=BACKGROUND_SWEEP_BATCH_SIZE, pause=BACKGROUND_SWEEP_PAUSE
-    )
-
-
 def pushes_auto_claim_overdue(
     *,
     now: datetime.datetime | None = None,
@@ -432,8 +420,8 @@ def pushes_auto_claim_overdue(
     Set-based and batched: each batch locks its rows (skipping rows another sweep or a
     manual claim holds), flips them in one UPDATE, charges the lateness to the receiving
     department and writes the audit events in bulk. Safe to run twice or concurrently. Each
-    full batch is followed by `pause` times its time asleep. After a large sweep the planner
-    statistics are refreshed (planner.py, PostgreSQL)."""
+    full batch is followed by `pause` times its time asleep (the beat's sweep: background.py).
+    After a large sweep the planner statistics are refreshed (planner.py, PostgreSQL)."""
     now = now or timezone.now()
     total = 0
     if connection.vendor == "postgresql":

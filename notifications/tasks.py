@@ -6,9 +6,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .background import pushes_auto_claim_overdue_in_background
 from .fanout import pushes_fan_out_due, pushes_fan_out_missing
 from .models import Delivery, DeliveryChannel, DeliveryStatus
-from .services import for_update_skip_locked, pushes_auto_claim_overdue_in_background
+from .services import for_update_skip_locked
 
 logger = logging.getLogger(__name__)
 

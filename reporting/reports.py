@@ -18,7 +18,7 @@ import math
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Max, Q, When
 from django.urls import reverse
 from django.utils import timezone
@@ -417,6 +417,15 @@ def _settle(now: datetime.datetime) -> None:
     sweeps_settle_deadlines(now=now)
 
 
+def _one_core() -> None:
+    """PostgreSQL: the rest of this transaction's queries run without parallel workers. The
+    compile is background work: it reads the whole month in one process, leaving the other
+    cores to the decisions made meanwhile (make bench, P7), a little slower itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def monthly_report_compile(
     *, month: datetime.date, actor: Any = None, new_version: bool = False
 ) -> MonthlyReport:
@@ -431,7 +440,9 @@ def monthly_report_compile(
     if existing is not None and not new_version:
         return existing
     _settle(now)
-    figures = report_figures(month=month)
+    with transaction.atomic():
+        _one_core()
+        figures = report_figures(month=month)
     label = getattr(actor, "label", None) or "system"
     for _attempt in range(3):
         version = (

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from approvals.models import Licence
 from audit.models import AuditEvent
 from counterparties.models import Counterparty
-from notifications import services
+from notifications import background, services
 from notifications.feedback.services import FeedbackWindowClosed, feedback_raise, feedback_reply
 from notifications.models import (
     Delivery,
@@ -246,7 +246,7 @@ def test_the_beats_sweep_takes_small_batches_and_pauses_as_long_as_each_took(mon
         deadline=base,
         deadline_step=datetime.timedelta(seconds=1),
     )
-    monkeypatch.setattr(services, "BACKGROUND_SWEEP_BATCH_SIZE", 3)
+    monkeypatch.setattr(background, "BACKGROUND_SWEEP_BATCH_SIZE", 3)
     clock = iter(float(n) for n in range(100))  # each batch "takes" one second
     monkeypatch.setattr(services.time, "monotonic", lambda: next(clock))
     slept: list[float] = []
@@ -264,10 +264,10 @@ def test_the_beats_sweep_takes_small_batches_and_pauses_as_long_as_each_took(mon
 
     monkeypatch.setattr(services, name, counted)
     with time_machine.travel(at("2026-11-24T09:00"), tick=False):
-        assert services.pushes_auto_claim_overdue_in_background() == 7
+        assert background.pushes_auto_claim_overdue_in_background() == 7
     assert batches == [3, 3, 1]
     # After each full batch, as long as it took (one second here); none after the last.
-    assert slept == [1.0 * services.BACKGROUND_SWEEP_PAUSE] * 2
+    assert slept == [1.0 * background.BACKGROUND_SWEEP_PAUSE] * 2
     assert not Push.objects.filter(state=PushState.PENDING).exists()
     assert AuditEvent.objects.filter(action="push.auto_claim").count() == 7
 
@@ -277,7 +277,7 @@ def test_the_beat_task_and_the_reports_settling_run_the_background_sweep(monkeyp
     from notifications.sweeps import sweeps
 
     sweep = next(s for s in sweeps() if s.task == "notifications.auto_claim_overdue")
-    assert sweep.run is services.pushes_auto_claim_overdue_in_background
+    assert sweep.run is background.pushes_auto_claim_overdue_in_background
     calls: list[dict] = []
     monkeypatch.setattr(
         tasks, "pushes_auto_claim_overdue_in_background", lambda **kw: calls.append(kw) or 0

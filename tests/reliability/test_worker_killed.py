@@ -31,6 +31,7 @@ import pytest
 
 from audit.models import AuditEvent
 from audit.services import verify_chain
+from notifications.background import BACKGROUND_SWEEP_BATCH_SIZE
 from notifications.models import (
     Delivery,
     DeliveryAttempt,
@@ -40,7 +41,6 @@ from notifications.models import (
     Push,
     PushState,
 )
-from notifications.services import BACKGROUND_SWEEP_BATCH_SIZE
 from notifications.tasks import auto_claim_overdue
 from notifications.webhooks import webhook_register, webhooks_send_pending
 from organizations.models import StaffRole
@@ -117,7 +117,8 @@ def test_a_worker_killed_in_the_middle_of_the_auto_claim_sweep_loses_nothing(
     install, release = stop_in_the_second_batch
     approval = ApprovalDepartmentFactory(code="xzsp-kill", name="杀进程测试行政审批服务局")
     receivers = [DepartmentFactory(code=f"kill-{n}") for n in range(3)]
-    total = BACKGROUND_SWEEP_BATCH_SIZE + 500
+    first_batch = BACKGROUND_SWEEP_BATCH_SIZE  # the beat's task sweeps in batches of this
+    total = first_batch + 500
     base = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
     # Distinct deadlines: the sweep takes them in this order, batch by batch.
     pushes = bulk_pushes(
@@ -129,22 +130,20 @@ def test_a_worker_killed_in_the_middle_of_the_auto_claim_sweep_loses_nothing(
         deadline_step=datetime.timedelta(seconds=1),
         title="overdue",
     )
-    install(pushes[BACKGROUND_SWEEP_BATCH_SIZE + 200].pk)  # inside the second batch
+    install(pushes[first_batch + 200].pk)  # inside the second batch
 
     worker = workers.start(worker_env(require_redis))
     auto_claim_overdue.delay()  # as beat sends it
     wait_until(sweep_is_waiting_on_the_test, what="the sweep to reach its second batch")
     # Mid-sweep: the first batch is committed, the second is being written.
-    assert Push.objects.filter(state=PushState.AUTO_CLAIMED).count() == BACKGROUND_SWEEP_BATCH_SIZE
+    assert Push.objects.filter(state=PushState.AUTO_CLAIMED).count() == first_batch
 
     workers.kill(worker)
     release()
     # PostgreSQL rolls the killed worker's open batch back once its backend notices.
     wait_until(lambda: other_backends() == 0, what="the killed worker's connection to end")
-    assert Push.objects.filter(state=PushState.AUTO_CLAIMED).count() == BACKGROUND_SWEEP_BATCH_SIZE
-    assert (
-        AuditEvent.objects.filter(action="push.auto_claim").count() == BACKGROUND_SWEEP_BATCH_SIZE
-    )
+    assert Push.objects.filter(state=PushState.AUTO_CLAIMED).count() == first_batch
+    assert AuditEvent.objects.filter(action="push.auto_claim").count() == first_batch
     task_id = the_task_id(workers.logs(), "notifications.auto_claim_overdue")
 
     # A new worker gets the unacknowledged message again (nothing else is sent) and the

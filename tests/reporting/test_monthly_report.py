@@ -159,3 +159,28 @@ def test_the_beat_compiles_at_eight_on_the_first():
     assert entry["task"] == "notifications.compile_monthly_report"
     schedule = entry["schedule"]
     assert schedule.hour == {8} and schedule.minute == {0} and schedule.day_of_month == {1}
+
+
+def test_the_compile_reads_the_month_without_parallel_workers(
+    require_postgres, october, monkeypatch
+):
+    """P7: the compile is background work; on PostgreSQL its figures are read by one process,
+    leaving the other cores to the decisions made meanwhile."""
+    from django.db import connection
+
+    from reporting import reports
+
+    seen: list[str] = []
+    figures = reports.report_figures
+
+    def watched(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            seen.append(cursor.fetchone()[0])
+        return figures(**kwargs)
+
+    monkeypatch.setattr(reports, "report_figures", watched)
+    with time_machine.travel(at("2026-11-01T08:00"), tick=False):
+        report = monthly_report_compile(month=datetime.date(2026, 10, 1))
+    assert seen == ["0"]
+    assert report.data["month"] == "2026-10"
