@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import gc
 import http.client
+import itertools
 import json
 import os
 import secrets
@@ -198,8 +199,10 @@ def drive(
     body_of: Callable[[int, int], dict[str, Any]],
     clients: int,
     per_client: int,
+    until: threading.Event | None = None,
 ) -> Load:
-    """`clients` threads, each on its own keep-alive connection, `per_client` POSTs each."""
+    """`clients` threads, each on its own keep-alive connection, `per_client` POSTs each
+    (or, given `until`, one after another until it is set)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -210,7 +213,9 @@ def drive(
         mine: list[float] = []
         failed = 0
         start.wait()
-        for i in range(per_client):
+        for i in range(per_client) if until is None else itertools.count():
+            if until is not None and until.is_set():
+                break
             payload = json.dumps(body_of(number, i), ensure_ascii=False).encode()
             headers = {
                 "Authorization": f"Api-Key {key}",

@@ -4,15 +4,17 @@ pushes and the monthly report compiles, next to the same ingest alone, in one ru
 What a district feels on the morning of the 1st: the decisions keep coming while the beat's
 sweep flips 100,000 pushes (each batch writes its audit events on the one audit chain the
 decisions write to as well) and the report reads the whole month. The ingest is driven as
-in P1 (same server, clients and bodies); it is measured alone before and after the
-background work, and in rounds of the same size while it runs. The background jobs run in
-processes of their own (benchmarks/background.py), as a worker's would."""
+in P1 (same server, clients, bodies and count): alone, in two halves before and after the
+background work, and without a pause from the moment the jobs start until both are done.
+The background jobs run in processes of their own (benchmarks/background.py), as a
+worker's would; `make bench` runs P7 after P2, whose sweep it undoes first."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from typing import Any
@@ -35,9 +37,6 @@ from .figures import (
     rate,
 )
 from .seed import Seeded
-
-ROUND_PER_CLIENT = 5  # decisions per client per round: rounds end close to the jobs
-ALONE_ROUNDS = 6  # rounds alone before the jobs, and again after them
 
 
 def overdue_backlog(count: int) -> int:
@@ -94,52 +93,66 @@ def _finished(job: subprocess.Popen) -> tuple[dict[str, Any] | None, str]:
 
 
 def p7_ingest_while_sweeping(
-    *, seeded: Seeded, database_url: str, broker_url: str, clients: int, overdue: int
+    *,
+    seeded: Seeded,
+    database_url: str,
+    broker_url: str,
+    clients: int,
+    per_client: int,
+    overdue: int,
 ) -> Figure:
     backlog = overdue_backlog(overdue)
     key = seeded.keys[seeded.approval.code]
     licence = licence_bodies(seeded, prefix=f"P7-{uuid.uuid4().hex[:6]}")
-    rounds = iter(range(1_000_000))
+    env = process_env(database_url=database_url, broker_url=broker_url)
+    server = Server(database_url=database_url, broker_url=broker_url, workers=2)
 
-    def one_round() -> Load:
-        number = next(rounds)
+    half = max(1, per_client // 2)
+
+    def ingest(*, offset: int, until: threading.Event | None = None) -> Load:
         return drive(
             port=server.port,
             path="/api/v1/licences/",
             key=key,
-            body_of=lambda n, i: licence(n, number * ROUND_PER_CLIENT + i),
+            body_of=lambda n, i: licence(n, offset + i),
             clients=clients,
-            per_client=ROUND_PER_CLIENT,
+            per_client=half,
+            until=until,
         )
 
-    env = process_env(database_url=database_url, broker_url=broker_url)
-    server = Server(database_url=database_url, broker_url=broker_url, workers=2)
     try:
-        one_round()  # warm-up
-        alone = Load()
-        for _n in range(ALONE_ROUNDS):
-            alone += one_round()
+        ingest(offset=0)  # warm-up
+        # Alone: as P1 drives its side (the same clients, bodies and count), in two halves
+        # around the background work.
+        alone = ingest(offset=per_client)
         jobs = {name: _start(name, env) for name in ("sweep", "report")}
         deadlocks_before = _deadlocks()
+        done = threading.Event()
+        during: list[Load] = []
+        clients_thread = threading.Thread(
+            target=lambda: during.append(ingest(offset=10 * per_client, until=done))
+        )
         started = time.perf_counter()
+        clients_thread.start()
         for job in jobs.values():
             _go(job)
-        during = Load()
-        while not during.requests or any(job.poll() is None for job in jobs.values()):
-            during += one_round()
+        while any(job.poll() is None for job in jobs.values()):
+            time.sleep(0.05)
         busy = time.perf_counter() - started
+        done.set()
+        clients_thread.join()
         results = {name: _finished(job) for name, job in jobs.items()}
-        for _n in range(ALONE_ROUNDS):
-            alone += one_round()
+        alone += ingest(offset=2 * per_client)
     finally:
         server.stop()
     deadlocks = _deadlocks() - deadlocks_before
     left = Push.objects.filter(state=PushState.PENDING, deadline__lt=timezone.now()).count()
     failures = [f"{name}: {error}" for name, (_out, error) in results.items() if error]
+    [during] = during
     throughput = during.rps / alone.rps
     tail = during.quantile(0.99) / alone.quantile(0.99)
     swept = (results["sweep"][0] or {}).get("done", 0)
-    done = {name: out["seconds"] for name, (out, _error) in results.items() if out}
+    seconds = {name: out["seconds"] for name, (out, _error) in results.items() if out}
     passed = (
         throughput >= 0.7
         and tail <= 2
@@ -158,8 +171,8 @@ def p7_ingest_while_sweeping(
         target=">= 0.7 of alone, p99 <= 2x, 0 errors, 0 deadlocks",
         passed=passed,
         note=f"p99 {tail:.2f}x alone; {during.requests} decisions during {busy:.1f} s of "
-        f"background work (sweep {done.get('sweep', 0):.1f} s, {swept:,} auto-claimed by "
-        f"it; report {done.get('report', 0):.1f} s), {alone.requests} alone; errors "
+        f"background work (sweep {seconds.get('sweep', 0):.1f} s, {swept:,} auto-claimed by "
+        f"it; report {seconds.get('report', 0):.1f} s), {alone.requests} alone; errors "
         f"{during.errors}/{alone.errors}; deadlocks {deadlocks}; overdue left {left}"
         + (f"; FAILED {'; '.join(failures)}" if failures else ""),
     )

@@ -116,9 +116,10 @@ class Command(BaseCommand):
                 users=options["load_users"] or (20 if quick else 60),
                 seconds=options["load_seconds"] or (20 if quick else 120),
             )
+        # P1's decisions per client, and P7's (its ingest is P1's, beside background work).
+        per_client = max(10, min(250, small_runs // 4))
         if wanted("P1"):
             self.stdout.write("P1 …")
-            per_client = max(10, min(250, small_runs // 4))
             results.append(
                 figures.p1_ingest(
                     seeded=seeded,
@@ -136,6 +137,7 @@ class Command(BaseCommand):
                     database_url=bench_url,
                     broker_url=broker_url,
                     clients=options["clients"],
+                    per_client=per_client,
                     overdue=scale.overdue_pending,
                 )
             )
