@@ -18,8 +18,8 @@ from audit.services import AuditEntry, audit_record_many, verify_chain
 ROOT = Path(settings.BASE_DIR)
 FIGURES = (
     "P1 ", "P2 ", "P3.1 ", "P3.2 ", "P3.3 ", "P3.4 ", "P3.5 ", "P3.6 ", "P3.7 ", "P3.8 ",
-    "P3.9 ", "P3.10 ", "P3.11 ", "P3.12 ", "P3.13 ", "P3.14 ", "P4 ", "P5 ", "P6 ", "P8.1 ",
-    "P8.2 ", "P8.3 ", "P8.4 ", "P8.5 ", "P8.6 ", "P8.7 ", "P8.8 ", "P8.9 ",
+    "P3.9 ", "P3.10 ", "P3.11 ", "P3.12 ", "P3.13 ", "P3.14 ", "P4 ", "P5 ", "P6 ", "P7 ",
+    "P8.1 ", "P8.2 ", "P8.3 ", "P8.4 ", "P8.5 ", "P8.6 ", "P8.7 ", "P8.8 ", "P8.9 ",
 )  # fmt: skip
 # P3's home pages: each role's, on the first and on the last working day of a month.
 HOME_PAGES = (
@@ -103,6 +103,13 @@ def test_bench_quick_runs_end_to_end_and_prints_every_figure(
     # bare endpoint stays in its note.
     assert re.search(r"errors 0/0/0; floor = /bench/licence-floor/", result.stdout)
     assert re.search(r"floor = [\d.]+ of bare", result.stdout)
+    # P7: the seeded overdue pushes (undone after P2's sweep) are all auto-claimed by the
+    # background jobs while the clients decide, none refused, no deadlock.
+    assert re.search(
+        r"P7: p99 [\d.]+x alone; \d+ decisions during .*errors 0/0; deadlocks 0; "
+        r"overdue left 0\n",
+        result.stdout,
+    )
     table = output.read_text(encoding="utf-8")
     assert "| figure | ours | reference | ratio | target | pass/fail |" in table
     assert all(f"| {figure}" in table for figure in FIGURES)
