@@ -192,3 +192,14 @@ def test_uncovered_years_are_those_neither_the_package_nor_an_import_covers():
     CalendarYear.objects.create(year=2027, note="loaded")
     assert uncovered_years([2026, 2027, 2003]) == [2003]
     assert uncovered_years([]) == []
+
+
+def test_the_written_out_overrides_query_names_the_models_table_and_columns():
+    """calendar._OVERRIDES_SQL is plain SQL (every deadline runs it): it must name what the
+    model (and its migrations) make."""
+    from workdays import calendar
+
+    meta = WorkdayOverride._meta
+    names = (meta.db_table, meta.get_field("date").column, meta.get_field("is_working_day").column)
+    for name in names:
+        assert f'"{name}"' in calendar._OVERRIDES_SQL
