@@ -9,7 +9,7 @@ and the monthly report's settling (R18) therefore:
 - take batches of 1,000 rows, which hold the chain for tens of milliseconds;
 - pause after each batch as long as the batch took, so they take at most about half a core
   (as PostgreSQL's autovacuum yields by its cost delay); 100,000 overdue pushes then take
-  about half a minute of the beat's 5;
+  about a minute and a half beside a full ingest on two cores, well inside the beat's 5;
 - run one at a time (a PostgreSQL advisory lock): the report's settling waits for the
   beat's sweep and then finds nothing left, rather than a second half-core sweeping beside it.
 """
