@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -64,19 +66,22 @@ def _deadlocks() -> int:
         return cursor.fetchone()[0]
 
 
-def _start(job: str, env: dict[str, str]) -> subprocess.Popen:
-    """The job's process, set up and waiting for `_go`."""
-    process = subprocess.Popen(  # noqa: S603 - our own fixed command line
-        [sys.executable, "-m", "benchmarks.background", job],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def _start(job: str, env: dict[str, str], errors: Path) -> subprocess.Popen:
+    """The job's process, set up and waiting for `_go`. Its error output goes to the file
+    `errors`: a pipe nobody reads while the job runs would stop the job once full."""
+    with errors.open("w") as sink:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+            [sys.executable, "-m", "benchmarks.background", job],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=sink,
+            text=True,
+        )
     if process.stdout.readline().strip() != "ready":
-        raise RuntimeError(f"P7's {job} job did not start: {process.communicate()[1]}")
+        process.communicate()
+        raise RuntimeError(f"P7's {job} job did not start: {errors.read_text().strip()}")
     return process
 
 
@@ -85,10 +90,11 @@ def _go(process: subprocess.Popen) -> None:
     process.stdin.flush()
 
 
-def _finished(job: subprocess.Popen) -> tuple[dict[str, Any] | None, str]:
-    out, err = job.communicate(timeout=1800)  # closes its input too
+def _finished(job: subprocess.Popen, errors: Path) -> tuple[dict[str, Any] | None, str]:
+    out, _none = job.communicate(timeout=1800)  # closes its input too
     if job.returncode != 0:
-        return None, err.strip().splitlines()[-1] if err.strip() else f"exit {job.returncode}"
+        err = errors.read_text().strip()
+        return None, err.splitlines()[-1] if err else f"exit {job.returncode}"
     return json.loads(out.strip().splitlines()[-1]), ""
 
 
@@ -120,12 +126,14 @@ def p7_ingest_while_sweeping(
             until=until,
         )
 
+    logs = tempfile.TemporaryDirectory()
+    errors = {name: Path(logs.name) / f"{name}.err" for name in ("sweep", "report")}
     try:
         ingest(offset=0)  # warm-up
         # Alone: as P1 drives its side (the same clients, bodies and count), in two halves
         # around the background work.
         alone = ingest(offset=per_client)
-        jobs = {name: _start(name, env) for name in ("sweep", "report")}
+        jobs = {name: _start(name, env, errors[name]) for name in errors}
         deadlocks_before = _deadlocks()
         done = threading.Event()
         during: list[Load] = []
@@ -141,10 +149,11 @@ def p7_ingest_while_sweeping(
         busy = time.perf_counter() - started
         done.set()
         clients_thread.join()
-        results = {name: _finished(job) for name, job in jobs.items()}
+        results = {name: _finished(job, errors[name]) for name, job in jobs.items()}
         alone += ingest(offset=2 * per_client)
     finally:
         server.stop()
+        logs.cleanup()
     deadlocks = _deadlocks() - deadlocks_before
     left = Push.objects.filter(state=PushState.PENDING, deadline__lt=timezone.now()).count()
     failures = [f"{name}: {error}" for name, (_out, error) in results.items() if error]
